@@ -1,0 +1,40 @@
+// Times the engine's JavaScript API under node: `node measure/node-bench.mjs [dir]`
+// where dir holds the output of build-wasm.sh (default $CARGO_TARGET_DIR/engine-js).
+// Each figure is the mean over a timed loop after a warm-up, for the monthly-8 bench
+// scheme: `engine.total(filing)` (evaluate, return only the total: no result JSON) and
+// `engine.evaluate(filing)` (evaluate + the full result JSON with every line's text),
+// plus the same for datalogic's published numbers for comparison in the README.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = process.argv[2] ?? join(process.env.CARGO_TARGET_DIR ?? join(here, "../../target"), "engine-js");
+const require = createRequire(import.meta.url);
+const { Engine } = require(join(dir, "rules_wasm.js"));
+
+const scheme = readFileSync(join(here, "../benches/monthly-8.json"), "utf8");
+const filing = readFileSync(join(here, "../benches/monthly-8.filing.json"), "utf8").trim();
+const engine = new Engine(scheme);
+if (engine.total(filing) !== "103.53") throw new Error("unexpected total " + engine.total(filing));
+
+// Wall time on a shared machine is noisy: each figure is timed in `rounds` rounds after a
+// warm-up, and the best and the median round are printed (the best is the least disturbed).
+function time(label, fn, n = 100_000, rounds = 7) {
+  for (let i = 0; i < n / 5; i++) fn();
+  const means = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn();
+    means.push(Number(process.hrtime.bigint() - start) / n / 1000);
+  }
+  means.sort((a, b) => a - b);
+  const best = means[0].toFixed(3), median = means[rounds >> 1].toFixed(3);
+  console.log(`${label}: best ${best} µs, median ${median} µs per evaluation (${rounds} × ${n} runs)`);
+}
+
+time("wasm via JS: engine.total(filing)        [evaluate, structured]", () => engine.total(filing));
+time("wasm via JS: engine.evaluate(filing)     [evaluate + result JSON with texts]", () => engine.evaluate(filing), 20_000);
+const bytes = JSON.parse(engine.evaluate(filing)).lines.length;
+console.log(`result has ${bytes} explanation lines`);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The engine's whole test suite: native unit, golden, API and property tests, then the
+# golden cases and the native/WASM agreement test again in WebAssembly under node.
+# Runnable from any directory; honours CARGO_TARGET_DIR. No benchmarks, no fuzzing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+if ! command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+  echo "wasm-bindgen-test-runner is not on PATH (cargo install wasm-bindgen-cli --version 0.2.130)" >&2
+  exit 1
+fi
+
+echo "== rules-wasm: native unit, API and property tests =="
+cargo test -p rules-wasm --all-features --lib --test api --test properties
+cargo test -p rules-wasm --doc
+
+echo "== rules-wasm: golden cases and agreement, native =="
+cargo test -p rules-wasm --test golden --test agreement -- --nocapture
+
+echo "== rules-wasm: golden cases and agreement, wasm32 under node =="
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p rules-wasm --target wasm32-unknown-unknown --test golden --test agreement -- --nocapture

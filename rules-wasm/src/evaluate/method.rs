@@ -1,0 +1,194 @@
+//! Scoring one indicator by its method: the points before rounding, what its explanation
+//! line says (code, numbers, label), and the item cap if it bit. The evaluator writes the
+//! line itself, once the points are rounded.
+
+use super::inputs::{Inputs, Slot};
+use crate::compile::{CIndicator, CompiledScheme};
+use crate::decimal::Decimal;
+use crate::explain::{warn, Args, Code, Lines, Warning, WarningCode};
+use crate::num::{add, div, mul, round, sub};
+use crate::scheme::{BelowMin, Method};
+
+pub(super) struct Scored {
+    pub points: Decimal,
+    pub code: Code,
+    pub args: Args,
+    /// A choice's label.
+    pub note: Option<&'static str>,
+    /// `(before, cap)` when the item cap bit.
+    pub cap: Option<(Decimal, Decimal)>,
+}
+
+impl Scored {
+    const fn new(points: Decimal, code: Code, args: Args) -> Self {
+        Self { points, code, args, note: None, cap: None }
+    }
+
+    fn capped(points: Decimal, cap: Decimal, code: Code, args: Args) -> Self {
+        let mut scored = Self::new(points, code, args);
+        if points > cap {
+            scored.points = cap;
+            scored.cap = Some((points, cap));
+        }
+        scored
+    }
+}
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// Clamps a value into `[low, high]`, warning when it had to.
+fn clamp(
+    value: Decimal,
+    low: Decimal,
+    high: Option<Decimal>,
+    indicator: &CIndicator,
+    warnings: &mut Vec<Warning>,
+) -> Decimal {
+    let clamped = match high {
+        Some(high) if value > high => high,
+        _ if value < low => low,
+        _ => value,
+    };
+    if clamped != value {
+        warn(warnings, WarningCode::ValueRange, indicator.id, indicator.name, &[value, clamped]);
+    }
+    clamped
+}
+
+pub(super) fn score(
+    scheme: &CompiledScheme,
+    indicator: &CIndicator,
+    slot: Slot,
+    inputs: &Inputs<'_>,
+    month: Option<u32>,
+    warnings: &mut Vec<Warning>,
+    lines: &mut Lines,
+) -> Scored {
+    let number = match slot {
+        Slot::Number(number) => Some(number),
+        _ => None,
+    };
+    let missing = || Scored::new(Decimal::ZERO, Code::ItemMissing, Args::NONE);
+    match &indicator.method {
+        Method::Done { points } => {
+            if slot == Slot::Bool(true) {
+                Scored::new(*points, Code::ItemDone, Args::NONE)
+            } else {
+                Scored::new(Decimal::ZERO, Code::ItemNotDone, Args::NONE)
+            }
+        }
+        Method::Choice { options } => match slot {
+            Slot::Choice(index) => Scored {
+                note: Some(indicator.labels[index]),
+                ..Scored::new(options[index].points, Code::ItemChoice, Args::NONE)
+            },
+            _ => missing(),
+        },
+        Method::Sources { points, below_min, .. } => {
+            sources(scheme, indicator, *points, *below_min, inputs, warnings, lines)
+        }
+        _ if number.is_none() => missing(),
+        Method::Ratio { points, target, cap } => {
+            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, indicator, warnings);
+            let raw = div(mul(value, *points), *target);
+            Scored::capped(raw, cap.unwrap_or(*points), Code::ItemRatio, Args::three(value, *target, *points))
+        }
+        Method::Steps { steps } => {
+            let value = number.unwrap_or_default();
+            match steps.iter().rev().find(|step| value >= step.min) {
+                Some(step) => Scored::new(step.points, Code::ItemSteps, Args::two(value, step.min)),
+                None => Scored::new(
+                    Decimal::ZERO,
+                    Code::ItemStepsBelow,
+                    Args::two(value, steps.first().map_or(Decimal::ZERO, |s| s.min)),
+                ),
+            }
+        }
+        Method::PerUnit { points, cap } => {
+            let count = clamp(number.unwrap_or_default(), Decimal::ZERO, None, indicator, warnings);
+            let raw = mul(count, *points);
+            let args = Args::two(count, *points);
+            match cap {
+                Some(cap) => Scored::capped(raw, *cap, Code::ItemPerUnit, args),
+                None => Scored::new(raw, Code::ItemPerUnit, args),
+            }
+        }
+        Method::Rating { weight } => {
+            let rating = clamp(number.unwrap_or_default(), Decimal::ZERO, Some(HUNDRED), indicator, warnings);
+            Scored::new(mul(rating, *weight), Code::ItemRating, Args::two(rating, *weight))
+        }
+        Method::Schedule { points, plan, yellow_within } => {
+            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, indicator, warnings);
+            let Some(expected) = month.and_then(|month| plan.get(month as usize - 1)).copied() else {
+                if !warnings.iter().any(|w| w.code == WarningCode::PeriodMissing) {
+                    warnings.push(Warning::new(WarningCode::PeriodMissing, None, None));
+                }
+                return Scored::new(Decimal::ZERO, Code::ItemNoPeriod, Args::one(value));
+            };
+            if value < expected {
+                let code = if sub(expected, value) <= *yellow_within {
+                    WarningCode::ScheduleYellow
+                } else {
+                    WarningCode::ScheduleRed
+                };
+                warn(warnings, code, indicator.id, indicator.name, &[value, expected]);
+            }
+            let raw =
+                if expected.is_zero() || value >= expected { *points } else { div(mul(value, *points), expected) };
+            Scored::new(raw, Code::ItemSchedule, Args::three(value, expected, *points))
+        }
+    }
+}
+
+fn sources(
+    scheme: &CompiledScheme,
+    indicator: &CIndicator,
+    points: Decimal,
+    below_min: BelowMin,
+    inputs: &Inputs<'_>,
+    warnings: &mut Vec<Warning>,
+    lines: &mut Lines,
+) -> Scored {
+    let mut weighted = Decimal::ZERO;
+    let mut weights = Decimal::ZERO;
+    for index in indicator.sources.clone() {
+        let source = &scheme.sources[index];
+        let given = inputs.sources[index];
+        match given {
+            Some(score) if score.n >= source.min_sample.max(1) => {
+                let mean = clamp(score.score, Decimal::ZERO, Some(HUNDRED), indicator, warnings);
+                weighted = add(weighted, mul(mean, source.weight));
+                weights = add(weights, source.weight);
+                let args = Args::three(mean, Decimal::from(score.n), source.weight);
+                lines.named(Code::SourceIncluded, source.id, source.name, None, args);
+            }
+            _ => {
+                let n = given.map_or(0, |score| score.n);
+                if given.is_some() {
+                    warn(
+                        warnings,
+                        WarningCode::SourceBelowMin,
+                        source.id,
+                        source.name,
+                        &[Decimal::from(n), Decimal::from(source.min_sample)],
+                    );
+                }
+                let code = match below_min {
+                    BelowMin::Exclude => Code::SourceExcluded,
+                    BelowMin::Zero => {
+                        weights = add(weights, source.weight);
+                        Code::SourceZero
+                    }
+                };
+                let args = Args::three(Decimal::from(n), Decimal::from(source.min_sample), source.weight);
+                lines.named(code, source.id, source.name, None, args);
+            }
+        }
+    }
+    if weights.is_zero() {
+        warn(warnings, WarningCode::SourcesNone, indicator.id, indicator.name, &[]);
+        return Scored::new(Decimal::ZERO, Code::ItemSources, Args::two(Decimal::ZERO, points));
+    }
+    let mean = div(weighted, weights);
+    Scored::new(div(mul(mean, points), HUNDRED), Code::ItemSources, Args::two(round(mean, scheme.scale), points))
+}

@@ -1,0 +1,110 @@
+//! The thin JavaScript API (feature `wasm`): JSON text in, JSON text out. The Leptos app
+//! does not use this; it calls the Rust API directly.
+//!
+//! ```js
+//! import { Engine } from "./rules_wasm.js";
+//! const engine = new Engine(schemeJson);          // parse + validate + compile once
+//! const result = JSON.parse(engine.evaluate(filingJson));
+//! ```
+//! Errors are thrown as JSON strings of [`crate::Error`] (`{"code": …}`).
+
+use crate::{CompiledScheme, Filing, Problem, RollUpInput, Scheme};
+use wasm_bindgen::prelude::*;
+
+fn thrown(error: &crate::Error) -> JsValue {
+    JsValue::from_str(&error.to_json())
+}
+
+/// A compiled scheme held on the JavaScript side.
+#[wasm_bindgen]
+pub struct Engine {
+    scheme: CompiledScheme,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Parses, validates and compiles a scheme.
+    ///
+    /// # Errors
+    /// Throws the error JSON when the scheme does not parse or validate.
+    #[wasm_bindgen(constructor)]
+    pub fn new(scheme_json: &str) -> Result<Engine, JsValue> {
+        CompiledScheme::from_json(scheme_json).map(|scheme| Self { scheme }).map_err(|error| thrown(&error))
+    }
+
+    /// Evaluates filing JSON; returns the evaluation JSON with explanation texts.
+    ///
+    /// # Errors
+    /// Throws the error JSON when the filing does not parse or names another scheme.
+    pub fn evaluate(&self, filing_json: &str) -> Result<String, JsValue> {
+        self.scheme.evaluate_json(filing_json).map(|evaluation| evaluation.to_json()).map_err(|error| thrown(&error))
+    }
+
+    /// Evaluates and returns only the total (for measuring the engine without JSON output).
+    ///
+    /// # Errors
+    /// As [`Engine::evaluate`].
+    pub fn total(&self, filing_json: &str) -> Result<String, JsValue> {
+        self.scheme
+            .evaluate_json(filing_json)
+            .map(|evaluation| evaluation.total.to_string())
+            .map_err(|error| thrown(&error))
+    }
+
+    /// Problems that stop the filing from being submitted, as a JSON array.
+    ///
+    /// # Errors
+    /// Throws the error JSON when the filing does not parse.
+    #[wasm_bindgen(js_name = validateFiling)]
+    pub fn validate_filing(&self, filing_json: &str) -> Result<String, JsValue> {
+        let filing = Filing::from_json(filing_json).map_err(|error| thrown(&error))?;
+        Ok(Problem::list_json(&crate::validate_filing(&self.scheme, &filing)))
+    }
+
+    /// Rolls period results up (`input_json`: [`RollUpInput`]).
+    ///
+    /// # Errors
+    /// Throws the error JSON for an unknown roll-up or an invalid input.
+    #[wasm_bindgen(js_name = rollUp)]
+    pub fn roll_up(&self, rollup: &str, input_json: &str) -> Result<String, JsValue> {
+        let input = RollUpInput::from_json(input_json).map_err(|error| thrown(&error))?;
+        crate::roll_up(&self.scheme, rollup, &input).map(|result| result.to_json()).map_err(|error| thrown(&error))
+    }
+
+    /// The form fields as a JSON array.
+    pub fn form(&self) -> String {
+        self.scheme.form_json()
+    }
+
+    /// The scheme's content hash.
+    pub fn hash(&self) -> String {
+        self.scheme.hash().to_owned()
+    }
+}
+
+/// One-off: compile `scheme_json` and evaluate `filing_json`.
+///
+/// # Errors
+/// Throws the error JSON.
+#[wasm_bindgen]
+pub fn evaluate(scheme_json: &str, filing_json: &str) -> Result<String, JsValue> {
+    crate::evaluate_json(scheme_json, filing_json)
+        .map(|evaluation| evaluation.to_json())
+        .map_err(|error| thrown(&error))
+}
+
+/// Every problem of a scheme, as a JSON array (empty when valid).
+#[wasm_bindgen(js_name = validateScheme)]
+pub fn validate_scheme(scheme_json: &str) -> String {
+    let problems = match Scheme::from_json(scheme_json) {
+        Ok(scheme) => crate::validate_scheme(&scheme),
+        Err(error) => vec![Problem { path: String::new(), code: "json".to_owned(), message: error.to_string() }],
+    };
+    Problem::list_json(&problems)
+}
+
+/// The engine version.
+#[wasm_bindgen(js_name = engineVersion)]
+pub fn engine_version() -> String {
+    crate::ENGINE_VERSION.to_owned()
+}
