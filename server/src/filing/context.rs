@@ -1,0 +1,171 @@
+//! What the report page needs for one period: the scheme to compile on the phone, the
+//! period and its deadline, the task list to pick from, the server's draft and what was
+//! already filed.
+
+use app::error::AppError;
+use app::filing::{DraftBody, FilingContext, FilingStatus, Receipt, SchemeInfo, ServerDraft, TaskItem};
+use app::model::SessionUser;
+use app::period::{self, Kind, Period};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+
+use super::own_person;
+use crate::error::OrInternal;
+use crate::schemes::{in_effect, SchemeCache};
+use crate::storage::filings::{self, FilingRow};
+use crate::storage::org::{PersonRow, UnitRow};
+use crate::storage::schemes::{self, BindingRow, SchemeRow};
+use crate::storage::{tasks, Conn, Db};
+
+/// The scheme, period and binding a person files under.
+pub struct Resolved {
+    pub person: PersonRow,
+    pub unit: UnitRow,
+    pub binding: BindingRow,
+    pub scheme: SchemeRow,
+    pub period: Period,
+    pub late: bool,
+}
+
+/// Resolves which scheme version and period apply: the requested period, or the one to
+/// file today. `Ok(None)` when no scheme is bound to the person's unit and tier.
+///
+/// # Errors
+/// [`AppError::Invalid`] for a malformed, future or closed period.
+pub async fn resolve(
+    conn: &mut Conn<'_>,
+    user: &SessionUser,
+    requested: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<Resolved>, AppError> {
+    let (person, unit) = own_person(conn, user).await?;
+    let Some(binding) =
+        schemes::binding_for(conn, unit.id, &unit.category, &person.tier).await.or_internal("binding")?
+    else {
+        return Ok(None);
+    };
+    let Some(today_scheme) = schemes::effective(conn, &binding.scheme_id, today).await.or_internal("scheme")? else {
+        return Ok(None);
+    };
+    let kind = Kind::parse(&today_scheme.period_kind).ok_or(AppError::Internal)?;
+    let deadline_day = u32::try_from(binding.deadline_day).unwrap_or(5);
+
+    let period = match requested {
+        Some(text) => {
+            let p = Period::parse(text).ok_or_else(|| AppError::invalid("period", "考核期格式不正确"))?;
+            if p.kind != kind {
+                return Err(AppError::invalid("period", "考核期与方案的周期不一致"));
+            }
+            p
+        }
+        None => {
+            let previous = Period::containing(kind, today).previous();
+            let previous_filed = filings::for_person_period(conn, person.id, &previous.to_string())
+                .await
+                .or_internal("filing")?
+                .is_some();
+            period::period_to_file(kind, today, deadline_day, previous_filed)
+        }
+    };
+    let late = period::may_file(period, today, deadline_day, binding.allow_late)
+        .map_err(|message| AppError::invalid("period", message))?;
+
+    // The version in effect at the end of the period is the one to file under.
+    let scheme = match schemes::effective(conn, &binding.scheme_id, period.last_day().min(today)).await {
+        Ok(Some(row)) => row,
+        Ok(None) => today_scheme,
+        Err(e) => return Err(e).or_internal("scheme"),
+    };
+    Ok(Some(Resolved { person, unit, binding, scheme, period, late }))
+}
+
+/// The context of the report page.
+///
+/// # Errors
+/// [`AppError::Forbidden`] for non-cadres; [`AppError::Invalid`] for a bad period.
+pub async fn context(
+    db: &Db,
+    cache: &SchemeCache,
+    user: &SessionUser,
+    requested: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<FilingContext>, AppError> {
+    let today = super::china_today(now);
+    let mut pooled = db.acquire().await.or_internal("acquire")?;
+    let mut conn = pooled.conn();
+    let Some(r) = resolve(&mut conn, user, requested, today).await? else {
+        return Ok(None);
+    };
+    let compiled = cache.compiled(&r.scheme)?;
+    let deadline_day = u32::try_from(r.binding.deadline_day).unwrap_or(5);
+    let period_text = r.period.to_string();
+
+    let tasks = tasks::of_person(&mut conn, r.person.id, i64::from(r.period.year))
+        .await
+        .or_internal("tasks")?
+        .into_iter()
+        .filter(|t| matches!(t.status.as_str(), "approved" | "committed" | "dispatched" | "done"))
+        .map(|t| TaskItem {
+            id: t.id,
+            title: t.title,
+            target: t.target,
+            deadline: t.deadline.map(|d| d.to_string()),
+            indicator: t.indicator,
+            status: t.status,
+        })
+        .collect();
+
+    let draft = filings::draft(&mut conn, r.person.id, &period_text).await.or_internal("draft")?.and_then(|d| {
+        let body: Option<DraftBody> = serde_json::from_value(d.body.0).ok();
+        body.map(|body| ServerDraft { body, client_rev: d.client_rev })
+    });
+    let filed = filings::for_person_period(&mut conn, r.person.id, &period_text)
+        .await
+        .or_internal("filing")?
+        .map(|f| receipt_of(&f, false));
+
+    Ok(Some(FilingContext {
+        user_id: user.id,
+        period: period_text,
+        period_label: r.period.label_zh(),
+        deadline: r.period.deadline(deadline_day).to_string(),
+        overdue: r.late,
+        allow_late: r.binding.allow_late,
+        scheme: SchemeInfo {
+            id: r.scheme.id.clone(),
+            version: u32::try_from(r.scheme.version).unwrap_or_default(),
+            hash: r.scheme.hash.clone(),
+            name: r.scheme.name.clone(),
+            json: r.scheme.body.clone(),
+            allows_nothing_to_report: compiled.scheme().empty_period.is_some(),
+        },
+        tasks,
+        draft,
+        filed,
+    }))
+}
+
+/// The owner's view of a stored filing.
+pub fn receipt_of(f: &FilingRow, replayed: bool) -> Receipt {
+    Receipt {
+        filing_id: f.id,
+        period: f.period.clone(),
+        revision: f.revision,
+        status: FilingStatus::parse(&f.status).unwrap_or(FilingStatus::Submitted),
+        total: f.total.clone(),
+        grade: f.grade.clone(),
+        late: f.late,
+        nothing_to_report: f.nothing_to_report,
+        submitted_at: f.submitted_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        replayed,
+    }
+}
+
+/// Whether the stored scheme row is usable for a period (in effect at its end).
+pub fn scheme_fits_period(row: &SchemeRow, period: Period) -> bool {
+    in_effect(row, period.last_day()) || in_effect(row, period.first_day())
+}
+
+/// The current year in China, for task lists.
+pub fn current_year(now: DateTime<Utc>) -> i64 {
+    i64::from(super::china_today(now).year())
+}

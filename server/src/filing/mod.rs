@@ -1,0 +1,47 @@
+//! The cadre's period report: what to fill (context), drafts, and submission with
+//! server-side recomputation by the same engine the phone runs.
+
+pub mod context;
+pub mod drafts;
+pub mod history;
+pub mod submit;
+
+use app::error::AppError;
+use app::model::{Role, SessionUser};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use crate::error::OrInternal;
+use crate::rights;
+use crate::storage::org::{self, PersonRow, UnitRow};
+use crate::storage::Conn;
+
+/// Today in China (UTC+8, no daylight saving): deadlines are local days.
+pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
+    let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    now.with_timezone(&offset).date_naive()
+}
+
+/// The signed-in cadre's person and unit.
+///
+/// # Errors
+/// [`AppError::Forbidden`] for users who are not assessed cadres.
+pub async fn own_person(conn: &mut Conn<'_>, user: &SessionUser) -> Result<(PersonRow, UnitRow), AppError> {
+    rights::require_role(user, Role::Cadre)?;
+    let person_id = user.person_id.ok_or(AppError::Forbidden)?;
+    let person = org::person(conn, person_id).await.or_internal("person")?.ok_or(AppError::Forbidden)?;
+    let unit = org::unit(conn, person.unit_id).await.or_internal("unit")?.ok_or(AppError::Internal)?;
+    Ok((person, unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_turns_at_midnight_beijing_time() {
+        let late_evening_utc = DateTime::parse_from_rfc3339("2026-11-30T16:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(china_today(late_evening_utc).to_string(), "2026-12-01");
+        let morning_utc = DateTime::parse_from_rfc3339("2026-11-30T15:59:59Z").unwrap().with_timezone(&Utc);
+        assert_eq!(china_today(morning_utc).to_string(), "2026-11-30");
+    }
+}

@@ -1,0 +1,293 @@
+//! Submitting a period's report: the server recomputes the score with the same engine the
+//! phone ran, refuses a claimed score that differs, checks completeness, and stores the
+//! filing, its history, the idempotency record and an audit entry in one transaction.
+
+use app::error::{AppError, Mismatch};
+use app::filing::{FilingStatus, Receipt, Submission};
+use app::model::SessionUser;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::context::{receipt_of, resolve, scheme_fits_period};
+use crate::error::{internal, OrInternal};
+use crate::schemes::SchemeCache;
+use crate::storage::filings::{self, NewFiling};
+use crate::storage::{self, audit, evidence, schemes, tasks, Db};
+
+/// An idempotency key: 16–64 characters of `[A-Za-z0-9_-]` (a UUID fits).
+pub fn valid_key(key: &str) -> bool {
+    (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Submits a report. A key seen before returns the receipt stored for it.
+///
+/// # Errors
+/// [`AppError::ScoreMismatch`] when the claimed result differs from the recomputed one;
+/// [`AppError::Invalid`] for incomplete or malformed inputs; [`AppError::Conflict`] once the
+/// filing is under review; [`AppError::Forbidden`] for non-cadres.
+pub async fn submit(
+    db: &Db,
+    cache: &SchemeCache,
+    user: &SessionUser,
+    sub: Submission,
+    now: DateTime<Utc>,
+) -> Result<Receipt, AppError> {
+    if !valid_key(&sub.idempotency_key) {
+        return Err(AppError::invalid("idempotency_key", "提交编号无效"));
+    }
+    if let Some(receipt) = replay(db, user, &sub.idempotency_key).await? {
+        return Ok(receipt);
+    }
+
+    let today = super::china_today(now);
+    let mut pooled = db.acquire().await.or_internal("acquire")?;
+    let mut conn = pooled.conn();
+    let r = resolve(&mut conn, user, Some(&sub.period), today)
+        .await?
+        .ok_or_else(|| AppError::invalid("scheme", "您的单位和层级尚未配置考核方案"))?;
+    if sub.scheme_id != r.binding.scheme_id {
+        return Err(AppError::invalid("scheme", "填报所用方案已不是您的考核方案，请刷新页面后重新填报"));
+    }
+    let row = schemes::get(&mut conn, &sub.scheme_id, i64::from(sub.scheme_version))
+        .await
+        .or_internal("scheme")?
+        .filter(|row| scheme_fits_period(row, r.period))
+        .ok_or_else(|| AppError::invalid("scheme", "填报所用方案版本不适用于该考核期，请刷新页面"))?;
+    let compiled = cache.compiled(&row)?;
+    let period = r.period.to_string();
+
+    // Recompute with the same engine and refuse a different claim.
+    let filing = sub.draft.engine_filing(&row.id, sub.scheme_version, &period);
+    let ours = rules_wasm::evaluate(&compiled, &filing).map_err(|e| AppError::invalid("filing", e.to_string()))?;
+    if ours != sub.claimed {
+        let differences: Vec<Mismatch> = ours
+            .differences(&sub.claimed)
+            .into_iter()
+            .map(|d| Mismatch { path: d.path, server: d.ours, client: d.theirs })
+            .collect();
+        tracing::warn!(person_id = r.person.id, %period, ?differences, "claimed score differs; submission refused");
+        drop(pooled);
+        record_rejection(db, user, r.person.id, &period, &ours, &sub, &differences, now).await?;
+        return Err(AppError::ScoreMismatch { differences });
+    }
+
+    // Complete and well-formed, as far as the cadre's part goes?
+    let mut fields = app::filing::submission_problems(&compiled, &sub.draft, &filing);
+    for (i, entry) in sub.draft.entries.iter().enumerate() {
+        if let Some(task_id) = entry.task_id {
+            let task = tasks::by_id(&mut conn, task_id).await.or_internal("task")?;
+            if task.is_none_or(|t| t.person_id != r.person.id) {
+                fields.insert(format!("entries[{i}].task_id"), "所选任务不在您的任务清单中".into());
+            }
+        }
+        for id in &entry.evidence {
+            let photo = evidence::get(&mut conn, id).await.or_internal("evidence")?;
+            if photo.is_none_or(|p| p.person_id != r.person.id) {
+                fields.insert(format!("entries[{i}].evidence"), "照片不存在或不属于您".into());
+            }
+        }
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Invalid { fields });
+    }
+    drop(pooled);
+
+    let inputs = serde_json::to_value(&sub.draft).or_internal("inputs json")?;
+    let result = serde_json::to_value(&ours).or_internal("result json")?;
+    let total = ours.total.to_string();
+    let grade = ours.grade.as_deref().map(str::to_string);
+    let new = NewFiling {
+        person_id: r.person.id,
+        unit_id: r.unit.id,
+        period: &period,
+        scheme_id: &row.id,
+        scheme_version: row.version,
+        scheme_hash: &row.hash,
+        engine_version: rules_wasm::ENGINE_VERSION,
+        status: FilingStatus::Submitted.as_str(),
+        nothing_to_report: filing.nothing_to_report,
+        late: r.late,
+        inputs: &inputs,
+        result: &result,
+        total: &total,
+        grade: grade.as_deref(),
+    };
+    // A concurrent submission for the same period may commit between our read and our
+    // write. If it carried our key, answer with its receipt; otherwise try again, which
+    // turns our insert into a replacement of what it stored.
+    for _ in 0..3 {
+        match store(db, user, &sub.idempotency_key, &new, now).await {
+            Ok(receipt) => return Ok(receipt),
+            Err(Stored::Failed(e)) => return Err(e),
+            Err(Stored::Duplicate | Stored::Raced) => {
+                if let Some(receipt) = replay(db, user, &sub.idempotency_key).await? {
+                    return Ok(receipt);
+                }
+            }
+        }
+    }
+    Err(AppError::Conflict { message: "本期填报正被同时提交，请稍后重试".into() })
+}
+
+enum Stored {
+    /// The same key was committed by a concurrent request.
+    Duplicate,
+    /// Another submission for the same period committed first.
+    Raced,
+    Failed(AppError),
+}
+
+impl From<AppError> for Stored {
+    fn from(e: AppError) -> Self {
+        Stored::Failed(e)
+    }
+}
+
+/// The write transaction: insert or replace the filing, record the key, drop the draft,
+/// append to the audit log.
+async fn store(
+    db: &Db,
+    user: &SessionUser,
+    key: &str,
+    new: &NewFiling<'_>,
+    now: DateTime<Utc>,
+) -> Result<Receipt, Stored> {
+    let mut tx = db.begin().await.or_internal("begin")?;
+    if filings::submission(&mut tx.conn(), key).await.or_internal("submission")?.is_some() {
+        return Err(Stored::Duplicate);
+    }
+    let existing = filings::for_person_period(&mut tx.conn(), new.person_id, new.period).await.or_internal("filing")?;
+    let (filing_id, before) = match existing {
+        None => {
+            let id = match filings::insert(&mut tx.conn(), new, now).await {
+                Ok(id) => id,
+                Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
+                Err(e) => return Err(Stored::Failed(internal("insert filing", e))),
+            };
+            (id, None)
+        }
+        Some(f) => {
+            let status = FilingStatus::parse(&f.status).unwrap_or(FilingStatus::Submitted);
+            if !status.editable_by_cadre() {
+                return Err(Stored::Failed(AppError::Conflict {
+                    message: "本期填报已进入审核，如需修改请联系分管领导退回".into(),
+                }));
+            }
+            // On PostgreSQL a concurrent replacement of the same filing archives the same
+            // revision first: its key in filing_revisions then collides with ours.
+            match filings::archive_revision(&mut tx.conn(), f.id).await {
+                Ok(()) => {}
+                Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
+                Err(e) => return Err(Stored::Failed(internal("archive", e))),
+            }
+            if !filings::replace(&mut tx.conn(), f.id, f.version, new, now).await.or_internal("replace")? {
+                return Err(Stored::Raced);
+            }
+            (f.id, Some(json!({ "revision": f.revision, "total": f.total, "status": f.status })))
+        }
+    };
+    let stored = filings::by_id(&mut tx.conn(), filing_id).await.or_internal("reload")?.ok_or(AppError::Internal)?;
+    let receipt = receipt_of(&stored, false);
+    let response = serde_json::to_value(&receipt).or_internal("receipt json")?;
+    match filings::insert_submission(&mut tx.conn(), key, new.person_id, filing_id, stored.revision, &response, now)
+        .await
+    {
+        Ok(()) => {}
+        Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Duplicate),
+        Err(e) => return Err(Stored::Failed(internal("submission", e))),
+    }
+    filings::delete_draft(&mut tx.conn(), new.person_id, new.period).await.or_internal("draft")?;
+    audit::append(
+        &mut tx.conn(),
+        &audit::NewEntry {
+            actor_user_id: Some(user.id),
+            action: "filing.submit".into(),
+            subject_type: "filing".into(),
+            subject_id: filing_id.to_string(),
+            before,
+            after: Some(json!({
+                "period": new.period,
+                "revision": stored.revision,
+                "total": stored.total,
+                "grade": stored.grade,
+                "late": stored.late,
+                "nothing_to_report": stored.nothing_to_report,
+                "scheme": format!("{}@{}", new.scheme_id, new.scheme_version),
+                "scheme_hash": new.scheme_hash,
+                "engine": new.engine_version,
+            })),
+        },
+        now,
+    )
+    .await
+    .or_internal("audit")?;
+    match tx.commit().await {
+        Ok(()) => Ok(receipt),
+        Err(e) if storage::is_unique_violation(&e) => Err(Stored::Duplicate),
+        Err(e) => Err(Stored::Failed(internal("commit", e))),
+    }
+}
+
+/// The receipt stored for `key`, if the same person submitted it before.
+async fn replay(db: &Db, user: &SessionUser, key: &str) -> Result<Option<Receipt>, AppError> {
+    let mut pooled = db.acquire().await.or_internal("acquire")?;
+    let Some(stored) = filings::submission(&mut pooled.conn(), key).await.or_internal("submission")? else {
+        return Ok(None);
+    };
+    if Some(stored.person_id) != user.person_id {
+        // Keys are random; another person's key is a forgery or a bug.
+        return Err(AppError::Forbidden);
+    }
+    let mut receipt: Receipt = serde_json::from_value(stored.response.0).or_internal("stored receipt")?;
+    receipt.replayed = true;
+    Ok(Some(receipt))
+}
+
+/// Appends a refused submission to the audit log (who claimed what, and what was computed).
+#[allow(clippy::too_many_arguments)]
+async fn record_rejection(
+    db: &Db,
+    user: &SessionUser,
+    person_id: i64,
+    period: &str,
+    ours: &rules_wasm::Evaluation,
+    sub: &Submission,
+    differences: &[Mismatch],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await.or_internal("begin")?;
+    audit::append(
+        &mut tx.conn(),
+        &audit::NewEntry {
+            actor_user_id: Some(user.id),
+            action: "filing.rejected".into(),
+            subject_type: "person".into(),
+            subject_id: person_id.to_string(),
+            before: None,
+            after: Some(json!({
+                "period": period,
+                "claimed_total": sub.claimed.total.to_string(),
+                "recomputed_total": ours.total.to_string(),
+                "differences": differences.iter().map(|d| json!({"path": d.path, "server": d.server, "client": d.client})).collect::<Vec<_>>(),
+            })),
+        },
+        now,
+    )
+    .await
+    .or_internal("audit")?;
+    tx.commit().await.or_internal("commit")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_long_random_looking_tokens() {
+        assert!(valid_key("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        assert!(valid_key("abcdefghijklmnop"));
+        assert!(!valid_key("short"));
+        assert!(!valid_key("has spaces in it, sixteen+"));
+        assert!(!valid_key(&"x".repeat(65)));
+    }
+}

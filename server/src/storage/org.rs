@@ -1,0 +1,163 @@
+//! Units (the organisation tree) and the people assessed in them.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::Conn;
+use crate::on_conn;
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct UnitRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub peer_group: String,
+}
+
+/// A unit with the number of active people in it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct UnitCountRow {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub peer_group: String,
+    pub member_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub tier: String,
+    pub post: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit<'a> {
+    pub parent_id: Option<i64>,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub category: &'a str,
+    pub peer_group: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPerson<'a> {
+    pub unit_id: i64,
+    pub name: &'a str,
+    pub tier: &'a str,
+    pub post: &'a str,
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn insert_unit(conn: &mut Conn<'_>, unit: &NewUnit<'_>, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO units (parent_id, code, name, category, peer_group, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(unit.parent_id)
+        .bind(unit.code)
+        .bind(unit.name)
+        .bind(unit.category)
+        .bind(unit.peer_group)
+        .bind(now)
+        .fetch_one(c)
+        .await
+    })
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn insert_person(
+    conn: &mut Conn<'_>,
+    person: &NewPerson<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO people (unit_id, name, tier, post, active, created_at)
+             VALUES ($1, $2, $3, $4, TRUE, $5) RETURNING id",
+        )
+        .bind(person.unit_id)
+        .bind(person.name)
+        .bind(person.tier)
+        .bind(person.post)
+        .bind(now)
+        .fetch_one(c)
+        .await
+    })
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn unit(conn: &mut Conn<'_>, id: i64) -> Result<Option<UnitRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as("SELECT id, parent_id, code, name, category, peer_group FROM units WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await
+    })
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn person(conn: &mut Conn<'_>, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as("SELECT id, unit_id, name, tier, post FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await
+    })
+}
+
+/// Every assessed unit (units that hold people) with its head count, by peer group.
+#[tracing::instrument(skip(conn))]
+pub async fn units_with_counts(conn: &mut Conn<'_>) -> Result<Vec<UnitCountRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT u.id, u.name, u.category, u.peer_group, COUNT(p.id) AS member_count
+             FROM units u JOIN people p ON p.unit_id = u.id AND p.active
+             GROUP BY u.id, u.name, u.category, u.peer_group
+             ORDER BY u.peer_group, u.id",
+        )
+        .fetch_all(c)
+        .await
+    })
+}
+
+/// The units a leader supervises, with their head counts.
+#[tracing::instrument(skip(conn))]
+pub async fn units_supervised_by(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<UnitCountRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT u.id, u.name, u.category, u.peer_group,
+                    (SELECT COUNT(*) FROM people p WHERE p.unit_id = u.id AND p.active) AS member_count
+             FROM units u JOIN leader_units l ON l.unit_id = u.id
+             WHERE l.user_id = $1
+             ORDER BY u.id",
+        )
+        .bind(user_id)
+        .fetch_all(c)
+        .await
+    })
+}
+
+/// The active people of the units a leader supervises, in roster order
+/// (unit head, section level, staff).
+#[tracing::instrument(skip(conn))]
+pub async fn people_supervised_by(conn: &mut Conn<'_>, user_id: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT p.id, p.unit_id, p.name, p.tier, p.post
+             FROM people p JOIN leader_units l ON l.unit_id = p.unit_id
+             WHERE l.user_id = $1 AND p.active
+             ORDER BY p.unit_id,
+                      CASE p.tier WHEN 'principal' THEN 0 WHEN 'section' THEN 1 ELSE 2 END,
+                      p.id",
+        )
+        .bind(user_id)
+        .fetch_all(c)
+        .await
+    })
+}

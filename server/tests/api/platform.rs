@@ -1,0 +1,93 @@
+//! Start-up, health, pages behind the sign-in gate, demo data.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use server::config::Settings;
+use server::demo;
+use server::startup::Application;
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+
+on_both_databases!(
+    health_reports_the_database_it_uses,
+    pages_send_strangers_to_sign_in,
+    the_root_sends_each_role_to_its_home,
+    signed_in_pages_render_in_chinese_on_the_server,
+    the_demo_district_loads_only_into_an_empty_database,
+);
+
+async fn health_reports_the_database_it_uses(app: TestApp) {
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    let expected = match app.flavor() {
+        server::storage::Flavor::Sqlite => "sqlite",
+        server::storage::Flavor::Postgres => "postgres",
+    };
+    assert_eq!(body["database"], expected);
+}
+
+async fn pages_send_strangers_to_sign_in(app: TestApp) {
+    for path in ["/", "/filing", "/me", "/review", "/unit", "/schemes", "/ranking"] {
+        let res = app.get(path, None).await;
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        assert_eq!(res.headers()["location"], "/login", "{path}");
+    }
+    let res = app.get("/login", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("登录"), "the sign-in page speaks Chinese");
+    assert!(html.contains("/manifest.webmanifest"));
+}
+
+async fn the_root_sends_each_role_to_its_home(app: TestApp) {
+    app.load_demo().await;
+    for (user, home) in [("wangfang", "/filing"), ("zhangwei", "/review"), ("admin", "/schemes")] {
+        let cookie = app.sign_in_demo(user).await;
+        let res = app.get("/", Some(&cookie)).await;
+        assert_eq!(res.headers()["location"], home, "{user}");
+        let res = app.get("/login", Some(&cookie)).await;
+        assert_eq!(res.headers()["location"], home, "{user} is already signed in");
+    }
+}
+
+async fn signed_in_pages_render_in_chinese_on_the_server(app: TestApp) {
+    app.load_demo().await;
+    let cookie = app.sign_in_demo("zhangwei").await;
+    let res = app.get("/unit", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    for text in ["本单位", "老城街道", "李娜", "待审核", "退出登录"] {
+        assert!(html.contains(text), "page lacks {text}");
+    }
+}
+
+async fn the_demo_district_loads_only_into_an_empty_database(app: TestApp) {
+    let loaded = demo::load(&app.db).await.unwrap();
+    assert_eq!((loaded.units, loaded.people, loaded.accounts), (8, 40, 42));
+    assert!(matches!(demo::load(&app.db).await, Err(demo::DemoError::NotEmpty)));
+}
+
+#[tokio::test]
+async fn start_up_stops_with_a_clear_message_when_the_database_cannot_be_opened() {
+    let settings = Settings {
+        database_url: "postgres://nobody@127.0.0.1:1/none".into(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        ..Settings::default()
+    };
+    let options = leptos::config::LeptosOptions::builder().output_name("kaohe").build();
+    let err = Application::build(&settings, options).await.err().expect("start-up fails");
+    let message = err.to_string();
+    assert!(message.contains("无法连接数据库"), "{message}");
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+}
+
+#[tokio::test]
+async fn an_unsupported_database_url_is_named() {
+    let settings = Settings { database_url: "mysql://x@y/z".into(), ..Settings::default() };
+    let options = leptos::config::LeptosOptions::builder().output_name("kaohe").build();
+    let err = Application::build(&settings, options).await.err().expect("start-up fails");
+    assert!(err.to_string().contains("不支持的数据库地址"), "{err}");
+}
