@@ -9,6 +9,9 @@ const port = Number(process.env.KAOHE_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-'));
 const root = path.resolve(__dirname, '..');
+// KAOHE_E2E_BIN=target/debug/kaohe runs against a debug build (after `cargo leptos build`):
+// hydration errors then name the component and the node they expected.
+const bin = path.resolve(root, process.env.KAOHE_E2E_BIN ?? 'target/release/kaohe');
 
 export const chromiumArgs = [
   '--headless',
@@ -43,7 +46,7 @@ export default defineConfig({
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
   },
   webServer: {
-    command: `${root}/target/release/kaohe serve --demo`,
+    command: `${bin} serve --demo`,
     cwd: root,
     url: `${baseURL}/healthz`,
     timeout: 60_000,

@@ -8,7 +8,7 @@ use leptos_router::components::{Outlet, Redirect, A};
 use crate::auth::use_session;
 use crate::i18n::*;
 use crate::model::{Role, SessionUser};
-use crate::review::{QueueVersion, ReviewCountBadge};
+use crate::review::{review_count, QueueVersion, ReviewCountBadge};
 use crate::ui::{ErrorPanel, Loading};
 
 /// One tab of the bottom bar.
@@ -74,7 +74,7 @@ fn TabLabel(tab: Tab) -> impl IntoView {
 }
 
 #[component]
-fn TabBar(tabs: Vec<Tab>) -> impl IntoView {
+fn TabBar(tabs: Vec<Tab>, count: Resource<usize>) -> impl IntoView {
     view! {
         <nav class="tabbar" data-testid="tabbar">
             {tabs
@@ -88,7 +88,7 @@ fn TabBar(tabs: Vec<Tab>) -> impl IntoView {
                             <span class="tab-label">
                                 <TabLabel tab />
                             </span>
-                            {(tab == Tab::Review).then(|| view! { <ReviewCountBadge /> })}
+                            {(tab == Tab::Review).then(|| view! { <ReviewCountBadge count /> })}
                         </A>
                     }
                 })
@@ -149,7 +149,9 @@ pub fn AppLayout() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     // Review steps bump this so the tab's count and the queue reload.
-    provide_context(QueueVersion(RwSignal::new(0)));
+    let version = RwSignal::new(0);
+    provide_context(QueueVersion(version));
+    let count = review_count(session.user, version);
     // One outbox for the whole app, shared with the report page.
     crate::filing::outbox::provide_outbox();
 
@@ -170,7 +172,7 @@ pub fn AppLayout() -> impl IntoView {
                                 </button>
                             </ActionForm>
                         </header>
-                        <TabBar tabs />
+                        <TabBar tabs count />
                         <OutboxSender user_id=user.id />
                     })
                 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::auth::{provide_session, LoginPage};
 use crate::i18n::I18nContextProvider;
@@ -53,7 +53,10 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage />
-                    <ParentRoute path=path!("") view=AppLayout>
+                    // Signed-in pages render once all their data is in (`Async`) instead of
+                    // streaming out of order: the HTML the phone hydrates is then the same
+                    // whatever order the queries finish in. They are a few small queries.
+                    <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=HomeRedirect />
                         <Route path=path!("filing") view=FilingPage />
                         <Route path=path!("me") view=MinePage />

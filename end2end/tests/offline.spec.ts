@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { AppFrame, LoginPage, snap, users, waitForHydration } from './pages';
 
 test('after one visit the app opens offline with its shell', async ({ page, context }) => {

@@ -1,6 +1,6 @@
 // 本月填报: the cadre's month on a phone — live score from the WASM engine, nothing this
 // month, offline and back, a tampered score refused, another cadre kept out.
-import { test, expect, Page, Locator, APIRequestContext } from '@playwright/test';
+import { test, expect, Page, Locator, APIRequestContext } from './fixtures';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LoginPage, snap, waitForHydration } from './pages';

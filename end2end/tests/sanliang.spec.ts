@@ -1,6 +1,6 @@
 // 三亮 on a phone: the cadre shows duties, tasks and achievements; signs a commitment and
 // proposes a task; the leader approves it and dispatches another from the unit roster.
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 import { LoginPage, snap, waitForHydration } from './pages';
 
 async function signIn(page: Page, username: string) {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { AppFrame, LoginPage, users, waitForHydration } from './pages';
 
 test('signing out returns to sign-in and the old pages stay closed', async ({ page }) => {

@@ -13,4 +13,4 @@ pub use api::*;
 pub use decide::ReviewFilingPage;
 pub use model::*;
 pub use publicity::{PublicityBoardPage, PublicityPage};
-pub use queue::{QueueVersion, ReviewCountBadge, ReviewPage};
+pub use queue::{review_count, QueueVersion, ReviewCountBadge, ReviewPage};

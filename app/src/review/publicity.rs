@@ -32,7 +32,7 @@ pub fn PublicityPage() -> impl IntoView {
                                 attr:data-testid="publication">
                                 <span class="queue-name">{p.unit_name}</span>
                                 <span class="muted">{p.period_label}</span>
-                                <span class="chip">{if p.open { t_string!(i18n, publicity_open) } else { t_string!(i18n, publicity_closed) }}</span>
+                                <span class="chip">{move || if p.open { t_string!(i18n, publicity_open) } else { t_string!(i18n, publicity_closed) }}</span>
                             </A>
                         }).collect_view())),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),
@@ -104,10 +104,11 @@ pub fn PublicityBoardPage() -> impl IntoView {
 fn Board(board: PublicityBoard, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let ends = board.window_ends_at.get(..10).unwrap_or_default().to_string();
+    let open = board.open;
     view! {
         <h1 class="page-title">{board.unit_name} " · " {board.period_label}</h1>
         <p class="muted" data-testid="publicity-window">
-            {if board.open { t_string!(i18n, publicity_open) } else { t_string!(i18n, publicity_closed) }}
+            {move || if open { t_string!(i18n, publicity_open) } else { t_string!(i18n, publicity_closed) }}
             " · " {t!(i18n, publicity_until, date = ends)}
         </p>
         <ul class="queue" data-testid="board">

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::{Role, SessionUser};
 use crate::ui::{ErrorPanel, ErrorText, Loading};
 
 /// Bumped after every review step so the queue and the tab's count reload.
@@ -23,18 +24,36 @@ pub fn use_queue_version() -> RwSignal<u32> {
     use_context::<QueueVersion>().map(|q| q.0).unwrap_or_else(|| RwSignal::new(0))
 }
 
-/// The count shown on the 待审核 tab.
+/// How many filings wait for the signed-in leader (0 for everyone else, without asking
+/// the server).
+///
+/// Created once at the top of the layout, not inside the frame's Suspense: resources and
+/// Suspense boundaries take hydration ids in creation order, and the frame's content is
+/// created later on the server (after the session loads) than on the phone (where the
+/// session is already there), so a resource created inside it shifted every page
+/// resource's id and hydration then read the wrong data (seen on /publicity, /evaluate).
+pub fn review_count(user: Resource<Result<Option<SessionUser>, AppError>>, version: RwSignal<u32>) -> Resource<usize> {
+    Resource::new(
+        move || version.get(),
+        move |_| async move {
+            let leader = matches!(user.await, Ok(Some(u)) if u.has_role(Role::Leader));
+            if leader {
+                load_review_queue().await.map(|q| q.count()).unwrap_or(0)
+            } else {
+                0
+            }
+        },
+    )
+}
+
+/// The count shown on the 待审核 tab; suspends inside the frame's own Transition.
 #[component]
-pub fn ReviewCountBadge() -> impl IntoView {
-    let version = use_queue_version();
-    let queue = Resource::new(move || version.get(), |_| load_review_queue());
-    view! {
-        <Transition>
-            {move || Suspend::new(async move {
-                let n = queue.await.map(|q| q.count()).unwrap_or(0);
-                (n > 0).then(|| view! { <span class="tab-badge" data-testid="review-count">{n}</span> })
-            })}
-        </Transition>
+pub fn ReviewCountBadge(count: Resource<usize>) -> impl IntoView {
+    move || {
+        Suspend::new(async move {
+            let n = count.await;
+            (n > 0).then(|| view! { <span class="tab-badge" data-testid="review-count">{n}</span> })
+        })
     }
 }
 
