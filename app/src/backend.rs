@@ -11,6 +11,7 @@ use http::request::Parts;
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::evaluation::{EvaluationHome, RatingSubmission, RoundAction, RoundsPage};
 use crate::filing::{DraftSave, FilingContext, FilingView, Receipt, Submission};
 use crate::model::{PeerGroup, Profile, SessionUser, UnitRoster};
 use crate::review::{
@@ -18,6 +19,7 @@ use crate::review::{
     ReviewDetail, ReviewQueue, ReviewerStats, UnitReviewSettings,
 };
 use crate::sanliang::{SanLiang, TaskAction};
+use crate::social::{Campaign, CampaignBoard, NewCampaign};
 
 /// A successful sign-in: who, and the `Set-Cookie` value carrying the session.
 #[derive(Debug, Clone)]
@@ -109,6 +111,32 @@ pub trait Backend: Send + Sync + 'static {
     async fn sanliang(&self, user: &SessionUser, person_id: Option<i64>) -> Result<SanLiang, AppError>;
     /// One step on a 三亮 page (propose, approve, commit, dispatch, accept, set duties).
     async fn sanliang_act(&self, user: &SessionUser, action: TaskAction) -> Result<SanLiang, AppError>;
+
+    /// 社会评议 campaigns with counts and flags (admins); `req` gives the public address
+    /// for the QR links.
+    async fn social_campaigns(&self, user: &SessionUser, req: &Parts) -> Result<CampaignBoard, AppError>;
+    /// Opens a 社会评议 campaign (admins).
+    async fn create_campaign(
+        &self,
+        user: &SessionUser,
+        req: &Parts,
+        campaign: NewCampaign,
+    ) -> Result<Campaign, AppError>;
+    /// Closes a 社会评议 campaign early (admins).
+    async fn close_campaign(&self, user: &SessionUser, req: &Parts, id: i64) -> Result<Campaign, AppError>;
+
+    /// What the caller may rate now (leader, peer, two-way) and the aggregates they may read.
+    async fn evaluation_home(&self, user: &SessionUser) -> Result<EvaluationHome, AppError>;
+    /// Stores a ballot or a leader's ratings.
+    async fn submit_ratings(
+        &self,
+        user: &SessionUser,
+        submission: RatingSubmission,
+    ) -> Result<EvaluationHome, AppError>;
+    /// Evaluation rounds (admins).
+    async fn evaluation_rounds(&self, user: &SessionUser) -> Result<RoundsPage, AppError>;
+    /// Opens or closes a round (admins).
+    async fn round_act(&self, user: &SessionUser, action: RoundAction) -> Result<RoundsPage, AppError>;
 }
 
 /// The backend as it sits in Leptos context.

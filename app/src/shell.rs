@@ -6,6 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::auth::{provide_session, LoginPage};
+use crate::evaluation::{EvaluatePage, EvaluationAdminPage};
 use crate::i18n::I18nContextProvider;
 use crate::layout::{AppLayout, HomeRedirect};
 use crate::pages::{
@@ -67,9 +68,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("publicity") view=PublicityPage />
                         <Route path=path!("publicity/:unit/:period") view=PublicityBoardPage />
                         <Route path=path!("review-admin") view=ReviewAdminPage />
+                        <Route path=path!("evaluate") view=EvaluatePage />
+                        <Route path=path!("evaluations") view=EvaluationAdminPage />
                         <Route path=path!("unit") view=UnitPage />
                         <Route path=path!("schemes") view=SchemesPage />
                         <Route path=path!("ranking") view=RankingPage />
+                        <Route path=path!("campaigns") view=crate::social::CampaignsPage />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -3,6 +3,7 @@
 
 use app::backend::{Backend, SignedIn};
 use app::error::AppError;
+use app::evaluation::{EvaluationHome, RatingSubmission, RoundAction, RoundsPage};
 use app::filing::{DraftSave, FilingContext, FilingView, Receipt, Submission};
 use app::model::{PeerGroup, Profile, SessionUser, UnitRoster};
 use app::review::{
@@ -10,6 +11,7 @@ use app::review::{
     ReviewDetail, ReviewQueue, ReviewerStats, UnitReviewSettings,
 };
 use app::sanliang::{SanLiang, TaskAction};
+use app::social::{Campaign, CampaignBoard, NewCampaign};
 use chrono::Utc;
 use http::request::Parts;
 
@@ -17,7 +19,7 @@ use crate::auth::Auth;
 use crate::review::{decide, publicity, stats};
 use crate::schemes::SchemeCache;
 use crate::storage::{self, Db};
-use crate::{filing, org, sanliang};
+use crate::{evaluation, filing, org, sanliang, social};
 
 /// Everything a request needs: the pool and the sign-in service. Cheap to clone and
 /// stateless (sessions live in the database), so any number of servers can share a
@@ -27,6 +29,8 @@ pub struct ServerBackend {
     pub db: Db,
     pub auth: Auth,
     pub schemes: SchemeCache,
+    /// 社会评议: keys and limits of the residents' QR ratings.
+    pub social: social::Social,
 }
 
 #[async_trait::async_trait]
@@ -158,5 +162,42 @@ impl Backend for ServerBackend {
 
     async fn sanliang_act(&self, user: &SessionUser, action: TaskAction) -> Result<SanLiang, AppError> {
         sanliang::act(&self.db, user, action, Utc::now()).await
+    }
+
+    async fn social_campaigns(&self, user: &SessionUser, req: &Parts) -> Result<CampaignBoard, AppError> {
+        social::admin::board(&self.db, &self.social, user, req, storage::now()).await
+    }
+
+    async fn create_campaign(
+        &self,
+        user: &SessionUser,
+        req: &Parts,
+        campaign: NewCampaign,
+    ) -> Result<Campaign, AppError> {
+        social::admin::create(&self.db, &self.social, user, req, &campaign, storage::now()).await
+    }
+
+    async fn close_campaign(&self, user: &SessionUser, req: &Parts, id: i64) -> Result<Campaign, AppError> {
+        social::admin::close(&self.db, &self.social, user, req, id, storage::now()).await
+    }
+
+    async fn evaluation_home(&self, user: &SessionUser) -> Result<EvaluationHome, AppError> {
+        evaluation::rate::home(&self.db, user).await
+    }
+
+    async fn submit_ratings(
+        &self,
+        user: &SessionUser,
+        submission: RatingSubmission,
+    ) -> Result<EvaluationHome, AppError> {
+        evaluation::rate::submit(&self.db, user, submission, storage::now()).await
+    }
+
+    async fn evaluation_rounds(&self, user: &SessionUser) -> Result<RoundsPage, AppError> {
+        evaluation::rounds::page(&self.db, user, storage::now()).await
+    }
+
+    async fn round_act(&self, user: &SessionUser, action: RoundAction) -> Result<RoundsPage, AppError> {
+        evaluation::rounds::act(&self.db, user, action, storage::now()).await
     }
 }

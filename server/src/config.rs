@@ -11,6 +11,10 @@
 //! | `KAOHE_LOGIN_MAX_FAILURES_PER_IP` | `50` | failed sign-ins per client address per window (a whole office behind one NAT) |
 //! | `KAOHE_LOGIN_WINDOW_MINUTES` | `15` | throttling window |
 //! | `KAOHE_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` (only behind a proxy you run) |
+//! | `KAOHE_PUBLIC_URL` | the admin's request's scheme and host | where residents reach the server, for 社会评议 QR codes (e.g. `https://kaohe.example.gov.cn`) |
+//! | `KAOHE_SOCIAL_POW_MAX_NUMBER` | `50000` | 社会评议 proof of work: the phone tries half of this many hashes on average |
+//! | `KAOHE_SOCIAL_MAX_PER_IP` | `30` | 社会评议 ratings of one campaign per client address per window |
+//! | `KAOHE_SOCIAL_IP_WINDOW_MINUTES` | `10` | that window |
 //! | `KAOHE_LOG_FORMAT` | `pretty` | `pretty` or `json` |
 //! | `RUST_LOG` | `info` | log filter |
 
@@ -30,6 +34,10 @@ pub struct Settings {
     pub login_window_minutes: i64,
     pub trust_proxy: bool,
     pub log_json: bool,
+    pub public_url: Option<String>,
+    pub social_pow_max_number: u64,
+    pub social_max_per_ip: i64,
+    pub social_ip_window_minutes: i64,
 }
 
 /// A setting that could not be read.
@@ -54,6 +62,10 @@ impl Default for Settings {
             login_window_minutes: 15,
             trust_proxy: false,
             log_json: false,
+            public_url: None,
+            social_pow_max_number: 50_000,
+            social_max_per_ip: 30,
+            social_ip_window_minutes: 10,
         }
     }
 }
@@ -127,6 +139,25 @@ impl Settings {
             )?,
             trust_proxy: flag("KAOHE_TRUST_PROXY"),
             log_json: lookup("KAOHE_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            public_url: match lookup("KAOHE_PUBLIC_URL").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+                None => None,
+                Some(v) if v.starts_with("https://") || v.starts_with("http://") => Some(v),
+                Some(v) => {
+                    return Err(ConfigError {
+                        name: "KAOHE_PUBLIC_URL",
+                        value: v,
+                        reason: "应以 https:// 或 http:// 开头",
+                    })
+                }
+            },
+            social_pow_max_number: u64::try_from(parsed("KAOHE_SOCIAL_POW_MAX_NUMBER", "应为正整数")(
+                i64::try_from(d.social_pow_max_number).unwrap_or(50_000),
+            )?)
+            .unwrap_or(d.social_pow_max_number),
+            social_max_per_ip: parsed("KAOHE_SOCIAL_MAX_PER_IP", "应为正整数")(d.social_max_per_ip)?,
+            social_ip_window_minutes: parsed("KAOHE_SOCIAL_IP_WINDOW_MINUTES", "应为正整数（分钟）")(
+                d.social_ip_window_minutes,
+            )?,
         })
     }
 }
@@ -144,6 +175,10 @@ impl fmt::Debug for Settings {
             .field("login_window_minutes", &self.login_window_minutes)
             .field("trust_proxy", &self.trust_proxy)
             .field("log_json", &self.log_json)
+            .field("public_url", &self.public_url)
+            .field("social_pow_max_number", &self.social_pow_max_number)
+            .field("social_max_per_ip", &self.social_max_per_ip)
+            .field("social_ip_window_minutes", &self.social_ip_window_minutes)
             .finish()
     }
 }

@@ -26,6 +26,7 @@ use crate::auth::{Auth, Throttle};
 use crate::backend::ServerBackend;
 use crate::config::Settings;
 use crate::http::{csrf, evidence, gate, health};
+use crate::social;
 use crate::storage::{settings, Db};
 
 /// What axum handlers can extract.
@@ -82,7 +83,8 @@ impl Application {
             settings.trust_proxy,
         );
         crate::schemes::install_builtin(&db).await?;
-        let backend = ServerBackend { db: db.clone(), auth, schemes: crate::schemes::SchemeCache::default() };
+        let social = crate::social::Social::new(&secret, settings);
+        let backend = ServerBackend { db: db.clone(), auth, schemes: crate::schemes::SchemeCache::default(), social };
         let listener =
             TcpListener::bind(settings.addr).await.map_err(|e| anyhow::anyhow!("无法监听 {}：{e}", settings.addr))?;
         let router = router(AppState { leptos_options, backend });
@@ -128,6 +130,15 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/evidence", post(evidence::upload).layer(DefaultBodyLimit::max(evidence::MAX_BYTES + 1024)))
         .route("/evidence/{id}", get(evidence::download))
+        // 社会评议: the residents' public page (no session), and the admin's QR codes.
+        .route(
+            "/r/{token}",
+            get(social::resident::open).post(social::resident::submit).layer(DefaultBodyLimit::max(8 * 1024)),
+        )
+        .route("/r/{token}/challenge", get(social::resident::challenge))
+        .route("/admin/campaigns/{id}/qr.svg", get(social::admin::qr_svg))
+        .route("/admin/campaigns/{id}/qr.png", get(social::admin::qr_png))
+        .route("/admin/campaigns/{id}/poster", get(social::admin::poster))
         .merge(pages)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(csrf::reject_cross_site))

@@ -30,6 +30,9 @@ pub fn MinePage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <A href="/evaluate" attr:class="btn btn-secondary btn-block" attr:data-testid="to-evaluate">
+                {t!(i18n, mine_evaluate)}
+            </A>
             <A href="/publicity" attr:class="btn btn-ghost" attr:data-testid="to-publicity">
                 {t!(i18n, mine_publicity)}
             </A>

@@ -10,6 +10,12 @@ pub fn SchemesPage() -> impl IntoView {
         <section class="stack" data-testid="page-schemes">
             <h1 class="page-title">{t!(i18n, schemes_title)}</h1>
             <p class="card">{t!(i18n, schemes_hint)}</p>
+            <a class="btn btn-secondary btn-block" href="/evaluations" data-testid="to-evaluations">
+                {t!(i18n, schemes_to_evaluations)}
+            </a>
+            <a class="btn btn-secondary btn-block" href="/campaigns" data-testid="to-campaigns">
+                {t!(i18n, social_manage)}
+            </a>
         </section>
     }
 }

@@ -46,6 +46,7 @@ fn recompute(scheme: &CompiledScheme, d: &ReviewDetail, adjustments: &[ItemAdjus
     let engine = engine_adjustments(scheme, &typed, "").map_err(|(_, message)| message)?;
     let mut filing = d.filing.draft.engine_filing(&d.scheme.id, d.scheme.version, &d.filing.receipt.period);
     filing.adjustments = engine;
+    filing.sources = d.sources.clone();
     rules_wasm::evaluate(scheme, &filing).map_err(|e| e.to_string())
 }
 

@@ -122,6 +122,10 @@ pub struct ReviewDetail {
     /// The last comment of a return or send-back.
     pub comment: String,
     pub objections: Vec<ObjectionView>,
+    /// Evaluation sources gathered so far (closed rounds, ended campaigns), so the phone's
+    /// live total matches the server's.
+    #[serde(default)]
+    pub sources: std::collections::BTreeMap<String, rules_wasm::SourceScore>,
 }
 
 /// What a reviewer decides about one filing.

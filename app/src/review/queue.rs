@@ -66,9 +66,14 @@ pub fn ReviewPage() -> impl IntoView {
         <section class="stack" data-testid="page-review">
             <div class="page-head">
                 <h1 class="page-title">{t!(i18n, review_title)}</h1>
-                <A href="/publicity" attr:class="btn btn-ghost btn-small" attr:data-testid="to-publicity">
-                    {t!(i18n, publicity_title)}
-                </A>
+                <span class="actions">
+                    <A href="/evaluate" attr:class="btn btn-ghost btn-small" attr:data-testid="to-evaluate">
+                        {t!(i18n, review_to_evaluate)}
+                    </A>
+                    <A href="/publicity" attr:class="btn btn-ghost btn-small" attr:data-testid="to-publicity">
+                        {t!(i18n, publicity_title)}
+                    </A>
+                </span>
             </div>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {

@@ -13,6 +13,7 @@ use sqlx::types::Json;
 
 use super::{allowed_step, item_adjustments, level_in, recompute, required_text, scheme_of, unit_settings};
 use crate::error::OrInternal;
+use crate::evaluation::sources::source_scores;
 use crate::filing::history::filing_view;
 use crate::rights;
 use crate::schemes::SchemeCache;
@@ -80,7 +81,8 @@ pub async fn detail(db: &Db, cache: &SchemeCache, user: &SessionUser, id: i64) -
     let f = filings::by_id(&mut conn, id).await.or_internal("filing")?.ok_or(AppError::NotFound)?;
     let settings = unit_settings(&mut conn, f.unit_id).await?;
     let level = level_in(&mut conn, user, f.unit_id).await?;
-    let (_, scheme) = scheme_of(&mut conn, cache, &f).await?;
+    let (compiled, scheme) = scheme_of(&mut conn, cache, &f).await?;
+    let sources = source_scores(&mut conn, &compiled, f.person_id, f.unit_id, &f.period).await?;
     let year: i64 = f.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default();
     let duties = tasks::duties(&mut conn, f.person_id, year).await.or_internal("duties")?;
     let tasks = tasks::of_person(&mut conn, f.person_id, year)
@@ -115,6 +117,7 @@ pub async fn detail(db: &Db, cache: &SchemeCache, user: &SessionUser, id: i64) -
             .and_then(|r| serde_json::from_value(r.result.0.clone()).ok()),
         comment: review.map(|r| r.comment).unwrap_or_default(),
         objections,
+        sources,
     })
 }
 
@@ -203,7 +206,8 @@ async fn step(
     let (status, action, review, after) = match decision {
         Decision::Approve { adjustments } => {
             let (scheme, _) = scheme_of(conn, cache, &f).await?;
-            let (engine, result) = recompute(&scheme, &f, adjustments, &user.display_name)?;
+            let sources = source_scores(conn, &scheme, f.person_id, f.unit_id, &f.period).await?;
+            let (engine, result) = recompute(&scheme, &f, adjustments, &sources, &user.display_name)?;
             let self_result: rules_wasm::Evaluation =
                 serde_json::from_value(f.result.0.clone()).or_internal("stored result")?;
             for a in &engine {

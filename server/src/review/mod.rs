@@ -10,13 +10,14 @@ pub mod decide;
 pub mod publicity;
 pub mod stats;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use app::error::AppError;
 use app::filing::{DraftBody, SchemeInfo};
 use app::model::{Role, SessionUser};
 use app::review::{engine_adjustments, ItemAdjustment, ReviewLevel};
-use rules_wasm::{Adjustment, CompiledScheme, Evaluation};
+use rules_wasm::{Adjustment, CompiledScheme, Evaluation, SourceScore};
 
 use crate::error::OrInternal;
 use crate::schemes::SchemeCache;
@@ -81,7 +82,8 @@ pub async fn scheme_of(
 }
 
 /// Recomputes a filing's score with the reviewer's adjustments: the cadre's own inputs,
-/// each adjusted item's points replaced, and the engine doing the rest (caps, vetoes,
+/// the evaluation sources gathered so far (leaders, peers, residents, two-way), each
+/// adjusted item's points replaced, and the engine doing the rest (caps, vetoes,
 /// coefficients, grade).
 ///
 /// # Errors
@@ -91,6 +93,7 @@ pub fn recompute(
     scheme: &CompiledScheme,
     f: &FilingRow,
     adjustments: &[ItemAdjustment],
+    sources: &BTreeMap<String, SourceScore>,
     by: &str,
 ) -> Result<(Vec<Adjustment>, Evaluation), AppError> {
     let engine =
@@ -99,6 +102,7 @@ pub fn recompute(
     let version = u32::try_from(f.scheme_version).unwrap_or_default();
     let mut filing = draft.engine_filing(&f.scheme_id, version, &f.period);
     filing.adjustments = engine.clone();
+    filing.sources = sources.clone();
     let result = rules_wasm::evaluate(scheme, &filing).map_err(|e| AppError::invalid("filing", e.to_string()))?;
     Ok((engine, result))
 }

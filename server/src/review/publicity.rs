@@ -14,6 +14,7 @@ use sqlx::types::Json;
 
 use super::{level_in, recompute, required_text, scheme_of, unit_settings};
 use crate::error::OrInternal;
+use crate::evaluation::sources::source_scores;
 use crate::rights;
 use crate::schemes::SchemeCache;
 use crate::storage::reviews::{self, ObjectionRow, PublicationRow, SettingsRow};
@@ -363,7 +364,8 @@ pub async fn answer(
         None => ObjectionStatus::Kept,
         Some(adjustments) => {
             let (scheme, _) = scheme_of(&mut conn, cache, &f).await?;
-            let (engine, result) = recompute(&scheme, &f, adjustments, &user.display_name)?;
+            let sources = source_scores(&mut conn, &scheme, f.person_id, f.unit_id, &f.period).await?;
+            let (engine, result) = recompute(&scheme, &f, adjustments, &sources, &user.display_name)?;
             review.adjustments = Json(serde_json::to_value(&engine).or_internal("adjustments json")?);
             review.total = result.total.to_string();
             review.grade = result.grade.as_deref().map(str::to_string);

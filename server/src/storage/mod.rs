@@ -10,6 +10,7 @@
 //! transaction) and are instrumented with `tracing`.
 
 pub mod audit;
+pub mod evaluations;
 pub mod evidence;
 pub mod filings;
 pub mod org;
@@ -17,6 +18,7 @@ pub mod reviews;
 pub mod schemes;
 pub mod sessions;
 pub mod settings;
+pub mod social;
 pub mod tasks;
 pub mod users;
 

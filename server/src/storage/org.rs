@@ -161,3 +161,18 @@ pub async fn people_supervised_by(conn: &mut Conn<'_>, user_id: i64) -> Result<V
         .await
     })
 }
+
+/// The active people of a unit, in roster order (unit head, section level, staff).
+#[tracing::instrument(skip(conn))]
+pub async fn people_of_unit(conn: &mut Conn<'_>, unit_id: i64) -> Result<Vec<PersonRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT p.id, p.unit_id, p.name, p.tier, p.post FROM people p
+             WHERE p.unit_id = $1 AND p.active
+             ORDER BY CASE p.tier WHEN 'principal' THEN 0 WHEN 'section' THEN 1 ELSE 2 END, p.id",
+        )
+        .bind(unit_id)
+        .fetch_all(c)
+        .await
+    })
+}

@@ -168,6 +168,16 @@ pub fn session_cookie(res: &Response) -> Option<String> {
 }
 
 impl TestApp {
+    /// A second server on this database with some settings changed (a known secret key, a
+    /// trusted proxy, smaller limits …); this one keeps owning the database.
+    pub async fn peer_with(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings { addr: "127.0.0.1:0".parse().unwrap(), ..self.settings.clone() };
+        change(&mut settings);
+        let mut peer = start(settings, None).await;
+        peer.sqlite_file = None;
+        peer
+    }
+
     pub fn flavor(&self) -> Flavor {
         self.db.flavor()
     }

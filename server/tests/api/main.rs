@@ -5,8 +5,10 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod evaluation;
 mod filing;
 mod org;
 mod platform;
 mod review;
 mod sanliang;
+mod social;
