@@ -74,7 +74,7 @@ fn TabLabel(tab: Tab) -> impl IntoView {
 }
 
 #[component]
-fn TabBar(tabs: Vec<Tab>, count: Resource<usize>) -> impl IntoView {
+fn TabBar(tabs: Vec<Tab>, count: usize) -> impl IntoView {
     view! {
         <nav class="tabbar" data-testid="tabbar">
             {tabs
@@ -157,7 +157,12 @@ pub fn AppLayout() -> impl IntoView {
 
     let frame = move || {
         Suspend::new(async move {
-            match session.user.await {
+            // Both awaited here, before anything renders: a Suspend nested in the frame
+            // (the badge used to have one) may still be pending when the server writes the
+            // frame but is ready when the phone hydrates it, and the two then differ.
+            let user = session.user.await;
+            let count = count.await;
+            match user {
                 Ok(Some(user)) => {
                     let tabs = tabs_for(&user);
                     Either::Left(view! {

@@ -46,15 +46,10 @@ pub fn review_count(user: Resource<Result<Option<SessionUser>, AppError>>, versi
     )
 }
 
-/// The count shown on the 待审核 tab; suspends inside the frame's own Transition.
+/// The count shown on the 待审核 tab (nothing when no filing waits).
 #[component]
-pub fn ReviewCountBadge(count: Resource<usize>) -> impl IntoView {
-    move || {
-        Suspend::new(async move {
-            let n = count.await;
-            (n > 0).then(|| view! { <span class="tab-badge" data-testid="review-count">{n}</span> })
-        })
-    }
+pub fn ReviewCountBadge(count: usize) -> impl IntoView {
+    (count > 0).then(|| view! { <span class="tab-badge" data-testid="review-count">{count}</span> })
 }
 
 #[component]
