@@ -146,15 +146,27 @@ fn next_month(year: i32, month: u32) -> (i32, u32) {
     }
 }
 
+/// Where the cadre's previous period stands, for choosing the period to file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Previous {
+    /// Not filed yet.
+    Open,
+    /// Filed, under review or done.
+    Filed,
+    /// Filed, and returned by the reviewer for changes.
+    Returned,
+}
+
 /// The period a cadre should file on `today`: the previous period while its deadline has
-/// not passed and it is not filed yet, otherwise the current one.
-pub fn period_to_file(kind: Kind, today: NaiveDate, deadline_day: u32, previous_filed: bool) -> Period {
+/// not passed and it is not filed yet, or whenever its reviewer returned it; otherwise
+/// the current one.
+pub fn period_to_file(kind: Kind, today: NaiveDate, deadline_day: u32, previous: Previous) -> Period {
     let current = Period::containing(kind, today);
-    let previous = current.previous();
-    if !previous_filed && today <= previous.deadline(deadline_day) {
-        previous
-    } else {
-        current
+    let previous_period = current.previous();
+    match previous {
+        Previous::Returned => previous_period,
+        Previous::Open if today <= previous_period.deadline(deadline_day) => previous_period,
+        Previous::Open | Previous::Filed => current,
     }
 }
 
@@ -214,10 +226,14 @@ mod tests {
 
     #[test]
     fn the_previous_month_stays_open_until_its_deadline_unless_filed() {
-        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 3), 5, false).to_string(), "2026-11");
-        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 3), 5, true).to_string(), "2026-12");
-        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 6), 5, false).to_string(), "2026-12");
-        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 5), 5, false).to_string(), "2026-11");
+        use Previous::*;
+        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 3), 5, Open).to_string(), "2026-11");
+        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 3), 5, Filed).to_string(), "2026-12");
+        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 6), 5, Open).to_string(), "2026-12");
+        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 5), 5, Open).to_string(), "2026-11");
+        // Returned for changes: back to it, before or after its deadline.
+        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 3), 5, Returned).to_string(), "2026-11");
+        assert_eq!(period_to_file(Kind::Month, d(2026, 12, 20), 5, Returned).to_string(), "2026-11");
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl Backend for ServerBackend {
     }
 
     async fn review_queue(&self, user: &SessionUser) -> Result<ReviewQueue, AppError> {
-        decide::queue(&self.db, user).await
+        decide::queue(&self.db, &self.schemes, user, storage::now()).await
     }
 
     async fn review_detail(&self, user: &SessionUser, id: i64) -> Result<ReviewDetail, AppError> {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use rules_wasm::{CompiledScheme, Evaluation, Filing};
 
 use super::entries::WorkEntries;
@@ -242,7 +243,10 @@ fn Form(ctx: FilingContext, scheme: Arc<CompiledScheme>) -> impl IntoView {
     };
     let submit_report = submit.clone();
     let submit_nothing = submit;
-    let confirming_nothing = RwSignal::new(false);
+    // `/filing?nothing=1` (from a unit head's queue card) opens with the confirmation
+    // showing: the card's tap was the first of the two.
+    let asked_nothing = use_query_map().with_untracked(|q| q.get("nothing").as_deref() == Some("1"));
+    let confirming_nothing = RwSignal::new(asked_nothing && info.allows_nothing_to_report && editable.get_untracked());
 
     let status_line = move || match state.get() {
         SaveState::Clean => None,

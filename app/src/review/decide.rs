@@ -12,8 +12,8 @@ use rules_wasm::{CompiledScheme, Evaluation};
 
 use super::queue::use_queue_version;
 use super::{
-    answer_objection, decide_filing, engine_adjustments, load_review_detail, Decision, ItemAdjustment, ObjectionAnswer,
-    ObjectionStatus, ObjectionView, ReviewDetail, ReviewLevel,
+    answer_objection, decide_filing, load_review_detail, preview_adjustments, Decision, ItemAdjustment,
+    ObjectionAnswer, ObjectionStatus, ObjectionView, ReviewDetail, ReviewLevel,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -41,9 +41,7 @@ pub fn ReviewFilingPage() -> impl IntoView {
 
 /// The reviewer's recomputation: the cadre's inputs with the adjustments typed so far.
 fn recompute(scheme: &CompiledScheme, d: &ReviewDetail, adjustments: &[ItemAdjustment]) -> Result<Evaluation, String> {
-    // Half-typed rows (no points yet) do not count until they are complete.
-    let typed: Vec<ItemAdjustment> = adjustments.iter().filter(|a| !a.points.trim().is_empty()).cloned().collect();
-    let engine = engine_adjustments(scheme, &typed, "").map_err(|(_, message)| message)?;
+    let engine = preview_adjustments(scheme, adjustments).map_err(|(_, message)| message)?;
     let mut filing = d.filing.draft.engine_filing(&d.scheme.id, d.scheme.version, &d.filing.receipt.period);
     filing.adjustments = engine;
     filing.sources = d.sources.clone();

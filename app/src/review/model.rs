@@ -1,7 +1,7 @@
 //! What the phone and the server exchange about reviews (审核), publicity (公示) and
 //! objections (复议).
 
-use rules_wasm::{Adjustment, CompiledScheme, Evaluation};
+use rules_wasm::{Adjustment, CompiledScheme, Decimal, Evaluation};
 use serde::{Deserialize, Serialize};
 
 use crate::filing::{FilingStatus, FilingView, SchemeInfo, TaskItem};
@@ -85,6 +85,21 @@ pub struct ReviewQueue {
     pub items: Vec<QueueItem>,
     #[serde(default)]
     pub publishable: Vec<Publishable>,
+    /// The reviewer's own report, when they are assessed too and have not filed the
+    /// period yet.
+    #[serde(default)]
+    pub own_report: Option<OwnReportDue>,
+}
+
+/// A unit head's own period report still to be filed. Shown on top of their queue (where
+/// they land) so that filing an empty month takes two taps after sign-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnReportDue {
+    pub period_label: String,
+    /// `YYYY-MM-DD`
+    pub deadline: String,
+    /// The scheme counts an empty period (本月无重难点工作).
+    pub allows_nothing_to_report: bool,
 }
 
 impl ReviewQueue {
@@ -179,12 +194,7 @@ pub fn engine_adjustments(
 ) -> Result<Vec<Adjustment>, (String, String)> {
     let mut out = Vec::with_capacity(adjustments.len());
     for (i, a) in adjustments.iter().enumerate() {
-        if !scheme.scheme().indicators.iter().any(|ind| ind.id == a.indicator) {
-            return Err((format!("adjustments[{i}].indicator"), "方案中没有此项".into()));
-        }
-        let Some(points) = rules_wasm::num::parse_decimal(a.points.trim()) else {
-            return Err((format!("adjustments[{i}].points"), "分值应为数字".into()));
-        };
+        let points = adjusted_points(scheme, i, a)?;
         let reason = a.reason.trim();
         if reason.chars().count() < MIN_REASON_CHARS {
             return Err((format!("adjustments[{i}].reason"), "调整分值须填写理由".into()));
@@ -195,6 +205,38 @@ pub fn engine_adjustments(
         out.push(Adjustment { indicator: a.indicator.clone(), points, reason: reason.to_string(), by: by.to_string() });
     }
     Ok(out)
+}
+
+/// The adjustments for the reviewer's live total while they type: rows without points
+/// yet are left out, and a reason still being written does not hold the total back (the
+/// reason is checked, by [`engine_adjustments`], when the decision is sent).
+///
+/// # Errors
+/// `(field path, Chinese message)` for an unknown item or a non-number.
+pub fn preview_adjustments(
+    scheme: &CompiledScheme,
+    adjustments: &[ItemAdjustment],
+) -> Result<Vec<Adjustment>, (String, String)> {
+    let mut out = Vec::with_capacity(adjustments.len());
+    for (i, a) in adjustments.iter().enumerate().filter(|(_, a)| !a.points.trim().is_empty()) {
+        let points = adjusted_points(scheme, i, a)?;
+        out.push(Adjustment {
+            indicator: a.indicator.clone(),
+            points,
+            reason: a.reason.trim().to_string(),
+            by: String::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// The points of one adjustment, for an indicator the scheme has.
+fn adjusted_points(scheme: &CompiledScheme, i: usize, a: &ItemAdjustment) -> Result<Decimal, (String, String)> {
+    if !scheme.scheme().indicators.iter().any(|ind| ind.id == a.indicator) {
+        return Err((format!("adjustments[{i}].indicator"), "方案中没有此项".into()));
+    }
+    rules_wasm::num::parse_decimal(a.points.trim())
+        .ok_or_else(|| (format!("adjustments[{i}].points"), "分值应为数字".into()))
 }
 
 /// A unit's review and publicity choices.
@@ -355,6 +397,17 @@ mod tests {
         let ok = engine_adjustments(&s, &[adj("tasks", "30", "台账未按时更新")], "张伟").unwrap();
         assert_eq!(ok[0].by, "张伟");
         assert_eq!(ok[0].points.to_string(), "30");
+    }
+
+    #[test]
+    fn the_live_total_counts_points_before_the_reason_is_written() {
+        let s = scheme();
+        let rows = [adj("tasks", "30", ""), adj("study", " ", "")];
+        let preview = preview_adjustments(&s, &rows).unwrap();
+        assert_eq!(preview.len(), 1, "a row without points yet is left out");
+        assert_eq!(preview[0].points.to_string(), "30");
+        assert_eq!(preview_adjustments(&s, &[adj("tasks", "abc", "")]).unwrap_err().0, "adjustments[0].points");
+        assert!(engine_adjustments(&s, &rows[..1], "张伟").is_err(), "sending still needs the reason");
     }
 
     #[test]

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{
-    batch_approve, load_review_queue, publish_results, BatchItem, Publishable, QueueItem, ReviewLevel, ReviewQueue,
+    batch_approve, load_review_queue, publish_results, BatchItem, OwnReportDue, Publishable, QueueItem, ReviewLevel,
+    ReviewQueue,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -117,6 +118,7 @@ fn Queue(queue: ReviewQueue) -> impl IntoView {
     };
     let publishable = queue.publishable;
     view! {
+        {queue.own_report.map(|due| view! { <OwnReportCard due /> })}
         <p class="muted" data-testid="queue-count">{t!(i18n, review_waiting, count = count)}</p>
         {if queue.items.is_empty() {
             Either::Left(view! { <p class="card" data-testid="review-empty">{t!(i18n, review_empty)}</p> })
@@ -137,6 +139,29 @@ fn Queue(queue: ReviewQueue) -> impl IntoView {
             <h2 class="section-title">{t!(i18n, review_publishable)}</h2>
             {publishable.into_iter().map(|p| view! { <PublishCard p /> }).collect_view()}
         })}
+    }
+}
+
+/// The unit head's own report, still to be filed: open the form, or file an empty month
+/// (the report page opens with its confirmation showing, so that is two taps).
+#[component]
+fn OwnReportCard(due: OwnReportDue) -> impl IntoView {
+    let i18n = use_i18n();
+    let OwnReportDue { period_label, deadline, allows_nothing_to_report } = due;
+    view! {
+        <article class="card own-report" data-testid="own-report">
+            <p>{t!(i18n, review_own_report, period = period_label, date = deadline)}</p>
+            <div class="actions">
+                <A href="/filing" attr:class="btn btn-secondary" attr:data-testid="own-report-open">
+                    {t!(i18n, review_own_report_open)}
+                </A>
+                {allows_nothing_to_report.then(|| view! {
+                    <A href="/filing?nothing=1" attr:class="btn btn-primary" attr:data-testid="own-report-nothing">
+                        {t!(i18n, filing_nothing)}
+                    </A>
+                })}
+            </div>
+        </article>
     }
 }
 

@@ -4,8 +4,9 @@
 
 use app::error::AppError;
 use app::filing::{DraftBody, FilingContext, FilingStatus, Receipt, SchemeInfo, ServerDraft, TaskItem};
-use app::model::SessionUser;
+use app::model::{Role, SessionUser};
 use app::period::{self, Kind, Period};
+use app::review::OwnReportDue;
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use super::own_person;
@@ -59,15 +60,26 @@ pub async fn resolve(
         }
         None => {
             let previous = Period::containing(kind, today).previous();
-            let previous_filed = filings::for_person_period(conn, person.id, &previous.to_string())
-                .await
-                .or_internal("filing")?
-                .is_some();
-            period::period_to_file(kind, today, deadline_day, previous_filed)
+            let state =
+                match filings::for_person_period(conn, person.id, &previous.to_string()).await.or_internal("filing")? {
+                    None => period::Previous::Open,
+                    Some(f) if f.status == FilingStatus::Returned.as_str() => period::Previous::Returned,
+                    Some(_) => period::Previous::Filed,
+                };
+            period::period_to_file(kind, today, deadline_day, state)
         }
     };
-    let late = period::may_file(period, today, deadline_day, binding.allow_late)
-        .map_err(|message| AppError::invalid("period", message))?;
+    let late = match period::may_file(period, today, deadline_day, binding.allow_late) {
+        Ok(false) => false,
+        // After the deadline, a filing its reviewer returned goes back on the terms of its
+        // first filing (which was on time, or accepted late).
+        outcome => {
+            match filings::for_person_period(conn, person.id, &period.to_string()).await.or_internal("filing")? {
+                Some(f) if f.status == FilingStatus::Returned.as_str() => f.late,
+                _ => outcome.map_err(|message| AppError::invalid("period", message))?,
+            }
+        }
+    };
 
     // The version in effect at the end of the period is the one to file under.
     let scheme = match schemes::effective(conn, &binding.scheme_id, period.last_day().min(today)).await {
@@ -141,6 +153,39 @@ pub async fn context(
         tasks,
         draft,
         filed,
+    }))
+}
+
+/// The caller's own report of the period to file today, when they are assessed and have
+/// not filed it yet (`None` too when no scheme applies or the period is closed).
+///
+/// # Errors
+/// Database failures only.
+pub async fn own_report_due(
+    db: &Db,
+    cache: &SchemeCache,
+    user: &SessionUser,
+    now: DateTime<Utc>,
+) -> Result<Option<OwnReportDue>, AppError> {
+    if !user.has_role(Role::Cadre) || user.person_id.is_none() {
+        return Ok(None);
+    }
+    let mut pooled = db.acquire().await.or_internal("acquire")?;
+    let mut conn = pooled.conn();
+    let r = match resolve(&mut conn, user, None, super::china_today(now)).await {
+        Ok(Some(r)) => r,
+        Ok(None) | Err(AppError::Invalid { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let period = r.period.to_string();
+    if filings::for_person_period(&mut conn, r.person.id, &period).await.or_internal("filing")?.is_some() {
+        return Ok(None);
+    }
+    let deadline_day = u32::try_from(r.binding.deadline_day).unwrap_or(5);
+    Ok(Some(OwnReportDue {
+        period_label: r.period.label_zh(),
+        deadline: r.period.deadline(deadline_day).to_string(),
+        allows_nothing_to_report: cache.compiled(&r.scheme)?.scheme().empty_period.is_some(),
     }))
 }
 

@@ -14,20 +14,26 @@ use sqlx::types::Json;
 use super::{allowed_step, item_adjustments, level_in, recompute, required_text, scheme_of, unit_settings};
 use crate::error::OrInternal;
 use crate::evaluation::sources::source_scores;
+use crate::filing::context::own_report_due;
 use crate::filing::history::filing_view;
 use crate::rights;
 use crate::schemes::SchemeCache;
 use crate::storage::reviews::{self, ReviewRow};
 use crate::storage::{audit, filings, tasks, Conn, Db};
 
-/// The deadline day used to order the queue (the seed schemes' bindings use the 5th).
-const QUEUE_DEADLINE_DAY: u32 = 5;
+/// The filing day assumed when no binding applies any more (the seed schemes' is the 5th).
+const DEFAULT_DEADLINE_DAY: u32 = 5;
 
 /// The filings waiting for `user`, oldest deadline first.
 ///
 /// # Errors
 /// [`AppError::Forbidden`] for anyone but a leader.
-pub async fn queue(db: &Db, user: &SessionUser) -> Result<ReviewQueue, AppError> {
+pub async fn queue(
+    db: &Db,
+    cache: &SchemeCache,
+    user: &SessionUser,
+    now: DateTime<Utc>,
+) -> Result<ReviewQueue, AppError> {
     rights::require_role(user, Role::Leader)?;
     let mut pooled = db.acquire().await.or_internal("acquire")?;
     let rows = reviews::queue(&mut pooled.conn(), user.id, user.person_id).await.or_internal("queue")?;
@@ -56,7 +62,9 @@ pub async fn queue(db: &Db, user: &SessionUser) -> Result<ReviewQueue, AppError>
                 post: r.post,
                 unit_name: r.unit_name,
                 period_label: period.label_zh(),
-                deadline: period.deadline(QUEUE_DEADLINE_DAY).to_string(),
+                deadline: period
+                    .deadline(r.deadline_day.and_then(|d| u32::try_from(d).ok()).unwrap_or(DEFAULT_DEADLINE_DAY))
+                    .to_string(),
                 period: r.period,
                 late: r.late,
                 self_total: r.self_total,
@@ -66,7 +74,9 @@ pub async fn queue(db: &Db, user: &SessionUser) -> Result<ReviewQueue, AppError>
         })
         .collect();
     items.sort_by(|a, b| a.deadline.cmp(&b.deadline));
-    Ok(ReviewQueue { items, publishable })
+    drop(pooled);
+    let own_report = own_report_due(db, cache, user, now).await?;
+    Ok(ReviewQueue { items, publishable, own_report })
 }
 
 /// One filing with everything its reviewer needs, and what the caller may do with it.

@@ -133,6 +133,9 @@ pub struct QueueRow {
     pub reviewed_total: Option<String>,
     pub adjustments: Option<Json<Value>>,
     pub submitted_at: DateTime<Utc>,
+    /// The filing day of the scheme binding the person files under (their unit's own
+    /// binding, else their unit category's), if one still applies.
+    pub deadline_day: Option<i64>,
 }
 
 /// The filings `user_id` may act on: submitted ones at level one (or at level two where
@@ -143,7 +146,13 @@ pub async fn queue(conn: &mut Conn<'_>, user_id: i64, own_person: Option<i64>) -
         sqlx::query_as(
             "SELECT f.id AS filing_id, f.version, l.level, f.status, p.name AS person_name, p.post,
                     u.name AS unit_name, f.period, f.late, f.total AS self_total,
-                    r.total AS reviewed_total, r.adjustments, f.submitted_at
+                    r.total AS reviewed_total, r.adjustments, f.submitted_at,
+                    (SELECT b.deadline_day FROM scheme_bindings b
+                     WHERE b.tier = p.tier
+                       AND ((b.scope_kind = 'unit' AND b.scope = CAST(u.id AS TEXT))
+                         OR (b.scope_kind = 'category' AND b.scope = u.category))
+                     ORDER BY CASE b.scope_kind WHEN 'unit' THEN 0 ELSE 1 END
+                     LIMIT 1) AS deadline_day
              FROM filings f
              JOIN leader_units l ON l.unit_id = f.unit_id AND l.user_id = $1
              JOIN people p ON p.id = f.person_id

@@ -85,7 +85,11 @@ async fn a_leader_sees_only_their_units_filings(app: TestApp) {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["person_name"], "王芳");
     assert_eq!(items[0]["level"], "first");
-    assert!(items[0]["deadline"].as_str().unwrap().len() == 10);
+    assert!(items[0]["deadline"].as_str().unwrap().ends_with("-05"), "{}", items[0]);
+    // The deadline is the binding's filing day, not a fixed one.
+    exec(&app.db, "UPDATE scheme_bindings SET deadline_day = 12").await;
+    let items = queue(&app, &leader).await;
+    assert!(items[0]["deadline"].as_str().unwrap().ends_with("-12"), "{}", items[0]);
 
     let other = app.sign_in_demo("zhaogang").await;
     assert!(queue(&app, &other).await.is_empty());
