@@ -74,3 +74,44 @@ test('a colleague cannot open another cadre’s 三亮', async ({ page }) => {
   const res = await page.request.post('/api/load_sanliang', { form: { person_id: '1' } });
   expect([403, 404]).toContain(res.status());
 });
+
+test('党委派单、科室接单、干部分单: the holder splits a task and a colleague accepts her share', async ({ browser }) => {
+  // 李娜 holds a task her unit head dispatched and she accepted (demo data).
+  const holderContext = await browser.newContext();
+  const holder = await holderContext.newPage();
+  await signIn(holder, 'lina');
+  await holder.goto('/sanliang');
+  await waitForHydration(holder);
+  const task = holder.getByTestId('sl-task').filter({ hasText: '老城片区燃气安全入户排查' });
+  await expect(task).toHaveAttribute('data-status', 'committed');
+  await task.getByTestId('sl-split').click();
+  const form = task.getByTestId('sl-split-form');
+  const row = (name: string) => form.getByTestId('sl-split-row').filter({ hasText: name });
+  await row('王芳').getByTestId('sl-split-pick').check();
+  await row('王芳').getByTestId('sl-split-target').fill('600 户');
+  await row('陈静').getByTestId('sl-split-pick').check();
+  await row('陈静').getByTestId('sl-split-target').fill('600 户');
+  await snap(holder, 'sanliang-split-form');
+  await form.getByTestId('sl-split-submit').click();
+  const shares = task.getByTestId('sl-share');
+  await expect(shares).toHaveCount(2);
+  await expect(shares.first()).toContainText('王芳');
+  await expect(shares.first()).toHaveAttribute('data-status', 'dispatched');
+  await snap(holder, 'sanliang-split-done');
+
+  const colleagueContext = await browser.newContext();
+  const colleague = await colleagueContext.newPage();
+  await signIn(colleague, 'wangfang');
+  await colleague.goto('/sanliang');
+  await waitForHydration(colleague);
+  const share = colleague.getByTestId('sl-task').filter({ hasText: '老城片区燃气安全入户排查' });
+  await expect(share.getByTestId('sl-split-from')).toContainText('李娜');
+  await share.getByTestId('sl-task-step').click();
+  await expect(share).toHaveAttribute('data-status', 'committed');
+
+  await holder.reload();
+  await waitForHydration(holder);
+  await expect(task.getByTestId('sl-share').first()).toHaveAttribute('data-status', 'committed');
+  await holderContext.close();
+  await colleagueContext.close();
+});

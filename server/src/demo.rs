@@ -49,6 +49,11 @@ const WANGFANG_TASKS: [(&str, &str, &str, Option<&str>, &str); 3] = [
     ("季度政策宣讲", "进社区开展惠民政策宣讲", "每季度 1 场", None, "approved"),
 ];
 
+/// Who holds a dispatched, accepted task in the demo (to try 分单), and the task.
+const DISPATCHED_TO: &str = "lina";
+const DISPATCHED_TASK: (&str, &str, &str) =
+    ("老城片区燃气安全入户排查", "党工委派单：分网格逐户排查，隐患当场登记、限期整改", "1200 户");
+
 struct DemoUnit {
     code: &'static str,
     name: &'static str,
@@ -232,6 +237,7 @@ pub async fn load(db: &Db) -> Result<Loaded, DemoError> {
         )
         .await?;
         reviews::add_reviewer(&mut tx.conn(), office_id, unit_id, 2).await?;
+        let mut head_user_id = None;
         for (i, (username, name, tier, post)) in unit.people.iter().enumerate() {
             let person_id =
                 org::insert_person(&mut tx.conn(), &org::NewPerson { unit_id, name, tier: tier.as_str(), post }, now)
@@ -244,9 +250,14 @@ pub async fn load(db: &Db) -> Result<Loaded, DemoError> {
             if i == 0 {
                 users::add_role(&mut tx.conn(), user_id, Role::Leader.as_str()).await?;
                 users::add_supervised_unit(&mut tx.conn(), user_id, unit_id).await?;
+                head_user_id = Some(user_id);
             }
             if *username == "wangfang" {
                 load_three_displays(&mut tx, person_id, user_id, now).await?;
+            }
+            match head_user_id {
+                Some(head) if *username == DISPATCHED_TO => load_dispatched_task(&mut tx, person_id, head, now).await?,
+                _ => {}
             }
             people += 1;
             accounts += 1;
@@ -312,10 +323,37 @@ async fn load_three_displays(
             status,
             origin: "self",
             created_by: user_id,
+            parent_id: None,
         };
         tasks::insert(&mut tx.conn(), &task, now).await?;
     }
     Ok(())
+}
+
+/// 李娜 holds a task her unit head dispatched and she accepted (派单 → 接单), ready to be
+/// split among her colleagues (分单).
+async fn load_dispatched_task(
+    tx: &mut storage::Tx,
+    person_id: i64,
+    head_user_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    let year = crate::filing::china_today(now).year();
+    let (title, measure, target) = DISPATCHED_TASK;
+    let task = NewTask {
+        person_id,
+        year: i64::from(year),
+        title,
+        measure,
+        target,
+        deadline: NaiveDate::from_ymd_opt(year, 12, 31),
+        indicator: None,
+        status: "committed",
+        origin: "dispatched",
+        created_by: head_user_id,
+        parent_id: None,
+    };
+    tasks::insert(&mut tx.conn(), &task, now).await.map(|_| ())
 }
 
 /// The lines printed after loading (or finding) the demo district.

@@ -9,7 +9,10 @@ use app::error::AppError;
 use app::filing::FilingStatus;
 use app::model::{Role, SessionUser};
 use app::period::Period;
-use app::sanliang::{validate_duties, Achievement, SanLiang, Task, TaskAction, TaskDraft, TaskStatus};
+use app::sanliang::{
+    validate_duties, validate_shares, Achievement, Colleague, SanLiang, ShareDraft, Task, TaskAction, TaskDraft,
+    TaskShare, TaskStatus,
+};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -18,7 +21,7 @@ use crate::filing::context::current_year;
 use crate::rights;
 use crate::storage::audit::{self, NewEntry};
 use crate::storage::org::{self, PersonRow};
-use crate::storage::tasks::{self, NewTask, TaskRow};
+use crate::storage::tasks::{self, NewTask, ShareRow, TaskRow};
 use crate::storage::{filings, Conn, Db};
 
 /// The person a request is about, with the caller's standing towards them.
@@ -60,7 +63,19 @@ async fn load(conn: &mut Conn<'_>, s: Standing, now: DateTime<Utc>) -> Result<Sa
     let unit = org::unit(conn, s.person.unit_id).await.or_internal("unit")?.ok_or(AppError::Internal)?;
     let duties = tasks::duties(conn, s.person.id, year).await.or_internal("duties")?;
     let task_rows = tasks::of_person(conn, s.person.id, year).await.or_internal("tasks")?;
+    let shares = tasks::shares_of_person(conn, s.person.id, year).await.or_internal("shares")?;
     let filed = filings::of_person(conn, s.person.id).await.or_internal("filings")?;
+    let colleagues = if s.is_owner {
+        org::people_of_unit(conn, s.person.unit_id)
+            .await
+            .or_internal("colleagues")?
+            .into_iter()
+            .filter(|p| p.id != s.person.id)
+            .map(|p| Colleague { person_id: p.id, name: p.name, post: p.post })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(SanLiang {
         person_id: s.person.id,
         person_name: s.person.name,
@@ -68,7 +83,7 @@ async fn load(conn: &mut Conn<'_>, s: Standing, now: DateTime<Utc>) -> Result<Sa
         unit_name: unit.name,
         year,
         duties,
-        tasks: task_rows.iter().filter_map(task_of).collect(),
+        tasks: task_rows.iter().filter_map(|t| task_of(t, &shares)).collect(),
         achievements: filed
             .iter()
             .map(|f| Achievement {
@@ -86,10 +101,11 @@ async fn load(conn: &mut Conn<'_>, s: Standing, now: DateTime<Utc>) -> Result<Sa
             .collect(),
         is_owner: s.is_owner,
         is_leader: s.is_leader,
+        colleagues,
     })
 }
 
-fn task_of(t: &TaskRow) -> Option<Task> {
+fn task_of(t: &TaskRow, shares: &[ShareRow]) -> Option<Task> {
     let status = TaskStatus::parse(&t.status)?;
     (status != TaskStatus::Cancelled).then(|| Task {
         id: t.id,
@@ -99,6 +115,17 @@ fn task_of(t: &TaskRow) -> Option<Task> {
         deadline: t.deadline.map(|d| d.to_string()),
         status,
         dispatched: t.origin == "dispatched",
+        split_from: t.split_from.clone(),
+        shares: shares
+            .iter()
+            .filter(|sh| sh.parent_id == t.id)
+            .map(|sh| TaskShare {
+                task_id: sh.id,
+                person_name: sh.person_name.clone(),
+                target: sh.target.clone(),
+                status: TaskStatus::parse(&sh.status).unwrap_or(TaskStatus::Dispatched),
+            })
+            .collect(),
     })
 }
 
@@ -122,7 +149,10 @@ pub async fn act(db: &Db, user: &SessionUser, action: TaskAction, now: DateTime<
             validate_duties(body)?;
             Some(*person_id)
         }
-        TaskAction::Approve { task_id } | TaskAction::Commit { task_id } | TaskAction::Accept { task_id } => {
+        TaskAction::Approve { task_id }
+        | TaskAction::Commit { task_id }
+        | TaskAction::Accept { task_id }
+        | TaskAction::Split { task_id, .. } => {
             let task = tasks::by_id(&mut tx.conn(), *task_id).await.or_internal("task")?.ok_or(AppError::NotFound)?;
             Some(task.person_id)
         }
@@ -165,6 +195,10 @@ pub async fn act(db: &Db, user: &SessionUser, action: TaskAction, now: DateTime<
             step(&mut tx.conn(), s.is_owner, *task_id, "dispatched", "committed", user.id, now).await?;
             ("task.accept", format!("task:{task_id}"), json!({ "status": "committed" }))
         }
+        TaskAction::Split { task_id, shares } => {
+            let made = split(&mut tx.conn(), &s, *task_id, shares, user.id, now).await?;
+            ("task.split", format!("task:{task_id}"), json!({ "shares": made }))
+        }
     };
     let entry = NewEntry {
         actor_user_id: Some(user.id),
@@ -178,6 +212,60 @@ pub async fn act(db: &Db, user: &SessionUser, action: TaskAction, now: DateTime<
     let page = load(&mut tx.conn(), s, now).await?;
     tx.commit().await.or_internal("commit")?;
     Ok(page)
+}
+
+/// 分单: the holder of an accepted dispatched task hands out shares of it to colleagues of
+/// the unit. Each share is a task dispatched to the colleague (who accepts it, 接单), with
+/// the parent's title, measure and deadline and its own part of the target. Returns what
+/// was made, for the audit entry.
+async fn split(
+    conn: &mut Conn<'_>,
+    s: &Standing,
+    task_id: i64,
+    shares: &[ShareDraft],
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<serde_json::Value>, AppError> {
+    if !s.is_owner {
+        return Err(AppError::Forbidden);
+    }
+    validate_shares(shares, s.person.id)?;
+    let parent = tasks::by_id(conn, task_id).await.or_internal("task")?.ok_or(AppError::NotFound)?;
+    if parent.origin != "dispatched" || parent.status != TaskStatus::Committed.as_str() {
+        return Err(AppError::Conflict { message: "只有已接单的派发任务可以分单".into() });
+    }
+    let existing = tasks::shares_of_person(conn, s.person.id, parent.year).await.or_internal("shares")?;
+    let mut fields = std::collections::BTreeMap::new();
+    for (i, share) in shares.iter().enumerate() {
+        let colleague = org::person(conn, share.person_id).await.or_internal("colleague")?;
+        if colleague.is_none_or(|p| p.unit_id != s.person.unit_id) {
+            fields.insert(format!("shares[{i}].person_id"), "只能分给本单位的同事".to_string());
+        } else if existing.iter().any(|e| e.parent_id == task_id && e.person_id == share.person_id) {
+            fields.insert(format!("shares[{i}].person_id"), "已分给这位同事".to_string());
+        }
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Invalid { fields });
+    }
+    let mut made = Vec::with_capacity(shares.len());
+    for share in shares {
+        let new = NewTask {
+            person_id: share.person_id,
+            year: parent.year,
+            title: &parent.title,
+            measure: &parent.measure,
+            target: share.target.trim(),
+            deadline: parent.deadline,
+            indicator: parent.indicator.as_deref(),
+            status: TaskStatus::Dispatched.as_str(),
+            origin: "dispatched",
+            created_by: by,
+            parent_id: Some(parent.id),
+        };
+        let id = tasks::insert(conn, &new, now).await.or_internal("insert share")?;
+        made.push(json!({ "task": id, "person_id": share.person_id, "target": share.target.trim() }));
+    }
+    Ok(made)
 }
 
 #[allow(clippy::too_many_arguments)] // one call per origin; a struct would only rename them
@@ -202,6 +290,7 @@ async fn insert_task(
         status,
         origin,
         created_by: by,
+        parent_id: None,
     };
     tasks::insert(conn, &new, now).await.or_internal("insert task")
 }

@@ -37,6 +37,18 @@ pub struct SanLiang {
     pub is_owner: bool,
     /// The viewer supervises this person's unit (may set duties, approve, dispatch).
     pub is_leader: bool,
+    /// The person's colleagues in the unit, to split a task among (分单); only for the
+    /// person themselves.
+    #[serde(default)]
+    pub colleagues: Vec<Colleague>,
+}
+
+/// A colleague a share of a task can go to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub person_id: i64,
+    pub name: String,
+    pub post: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,7 +61,32 @@ pub struct Task {
     pub status: TaskStatus,
     /// Dispatched by a leader (派单) rather than proposed by the cadre.
     pub dispatched: bool,
+    /// Split off a colleague's task (分单): that colleague's name.
+    #[serde(default)]
+    pub split_from: Option<String>,
+    /// The shares this task was split into.
+    #[serde(default)]
+    pub shares: Vec<TaskShare>,
 }
+
+/// One share of a split task: who has it, for how much, and whether they took it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskShare {
+    pub task_id: i64,
+    pub person_name: String,
+    pub target: String,
+    pub status: TaskStatus,
+}
+
+/// One share to hand out, as typed: to whom, and their part of the target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareDraft {
+    pub person_id: i64,
+    pub target: String,
+}
+
+/// At most this many shares in one split (a unit's section, not the whole district).
+pub const MAX_SHARES: usize = 20;
 
 /// Where a task is: proposed → approved → committed (承诺), or dispatched → committed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +158,9 @@ pub enum TaskAction {
     Accept { task_id: i64 },
     /// The leader sets the person's post duties for the year.
     SetDuties { person_id: i64, body: String },
+    /// The holder of an accepted dispatched task splits it among colleagues (分单); each
+    /// share is dispatched to its colleague, who accepts it.
+    Split { task_id: i64, shares: Vec<ShareDraft> },
 }
 
 /// What the viewer can do to a task now: `(action, label key)`.
@@ -138,6 +178,43 @@ pub fn next_step(status: TaskStatus, is_owner: bool, is_leader: bool) -> Option<
         TaskStatus::Approved if is_owner => Some(TaskStep::Commit),
         TaskStatus::Dispatched if is_owner => Some(TaskStep::Accept),
         _ => None,
+    }
+}
+
+/// Whether the viewer may split this task: their own, dispatched to them and accepted.
+pub fn may_split(task: &Task, is_owner: bool) -> bool {
+    is_owner && task.dispatched && task.status == TaskStatus::Committed
+}
+
+/// Checks a split: one to [`MAX_SHARES`] shares, each to a different colleague (not the
+/// holder), each with its part of the target. Messages in Chinese, by field.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming each bad share.
+pub fn validate_shares(shares: &[ShareDraft], holder: i64) -> Result<(), AppError> {
+    let mut fields = BTreeMap::new();
+    if shares.is_empty() {
+        fields.insert("shares".into(), "请至少选择一位同事".into());
+    } else if shares.len() > MAX_SHARES {
+        fields.insert("shares".into(), format!("一次最多分给 {MAX_SHARES} 人"));
+    }
+    for (i, share) in shares.iter().enumerate() {
+        if share.person_id == holder {
+            fields.insert(format!("shares[{i}].person_id"), "不能分给自己".into());
+        } else if shares[..i].iter().any(|s| s.person_id == share.person_id) {
+            fields.insert(format!("shares[{i}].person_id"), "同一位同事只能分一份".into());
+        }
+        let target = share.target.trim();
+        if target.is_empty() {
+            fields.insert(format!("shares[{i}].target"), "请填写分给该同事的任务量".into());
+        } else if target.chars().count() > MAX_TARGET_CHARS {
+            fields.insert(format!("shares[{i}].target"), format!("目标不超过 {MAX_TARGET_CHARS} 字"));
+        }
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid { fields })
     }
 }
 
@@ -227,6 +304,41 @@ mod tests {
         assert_eq!(next_step(TaskStatus::Approved, false, true), None);
         assert_eq!(next_step(TaskStatus::Dispatched, true, true), Some(TaskStep::Accept));
         assert_eq!(next_step(TaskStatus::Committed, true, true), None);
+    }
+
+    #[test]
+    fn a_split_goes_to_distinct_colleagues_with_their_part() {
+        let share = |person_id, target: &str| ShareDraft { person_id, target: target.into() };
+        assert!(validate_shares(&[share(2, "400 户"), share(3, "400 户")], 1).is_ok());
+        let Err(AppError::Invalid { fields }) = validate_shares(&[share(1, "1"), share(2, " "), share(2, "3")], 1)
+        else {
+            panic!("must be invalid")
+        };
+        assert_eq!(fields.get("shares[0].person_id").map(String::as_str), Some("不能分给自己"));
+        assert!(fields.contains_key("shares[1].target"));
+        assert_eq!(fields.get("shares[2].person_id").map(String::as_str), Some("同一位同事只能分一份"));
+        assert!(validate_shares(&[], 1).is_err());
+        let many: Vec<ShareDraft> = (2..=(MAX_SHARES as i64 + 2)).map(|p| share(p, "1")).collect();
+        assert!(validate_shares(&many, 1).is_err());
+    }
+
+    #[test]
+    fn only_the_holder_splits_an_accepted_dispatched_task() {
+        let task = |status, dispatched| Task {
+            id: 1,
+            title: "排查".into(),
+            measure: String::new(),
+            target: "1200 户".into(),
+            deadline: None,
+            status,
+            dispatched,
+            split_from: None,
+            shares: vec![],
+        };
+        assert!(may_split(&task(TaskStatus::Committed, true), true));
+        assert!(!may_split(&task(TaskStatus::Committed, true), false));
+        assert!(!may_split(&task(TaskStatus::Dispatched, true), true), "accept it first (接单)");
+        assert!(!may_split(&task(TaskStatus::Committed, false), true), "own proposals are not split");
     }
 
     #[test]

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    load_sanliang, next_step, sanliang_act, Achievement, SanLiang, Task, TaskAction, TaskDraft, TaskStatus, TaskStep,
+    load_sanliang, may_split, next_step, sanliang_act, Achievement, Colleague, SanLiang, ShareDraft, Task, TaskAction,
+    TaskDraft, TaskShare, TaskStatus, TaskStep,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -121,7 +122,13 @@ fn Tasks(data: RwSignal<SanLiang>, act: Action<TaskAction, Result<SanLiang, AppE
                 } else {
                     Either::Right(view! {
                         <ul class="list">
-                            {tasks.into_iter().map(|task| view! { <TaskRow task is_owner is_leader act /> }).collect_view()}
+                            {tasks
+                                .into_iter()
+                                .map(|task| {
+                                    let colleagues = data.with_untracked(|d| d.colleagues.clone());
+                                    view! { <TaskRow task is_owner is_leader colleagues act /> }
+                                })
+                                .collect_view()}
                         </ul>
                     })
                 }
@@ -131,23 +138,30 @@ fn Tasks(data: RwSignal<SanLiang>, act: Action<TaskAction, Result<SanLiang, AppE
     }
 }
 
-#[component]
-fn TaskRow(
-    task: Task,
-    is_owner: bool,
-    is_leader: bool,
-    act: Action<TaskAction, Result<SanLiang, AppError>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let Task { id, title, measure, target, deadline, status, dispatched } = task;
-    let status_label = move || match status {
+/// The label of a task's status.
+fn status_label(i18n: leptos_i18n::I18nContext<Locale>, status: TaskStatus) -> &'static str {
+    match status {
         TaskStatus::Proposed => t_string!(i18n, sl_status_proposed),
         TaskStatus::Approved => t_string!(i18n, sl_status_approved),
         TaskStatus::Committed => t_string!(i18n, sl_status_committed),
         TaskStatus::Dispatched => t_string!(i18n, sl_status_dispatched),
         TaskStatus::Done => t_string!(i18n, sl_status_done),
         TaskStatus::Cancelled => t_string!(i18n, sl_status_cancelled),
-    };
+    }
+}
+
+#[component]
+fn TaskRow(
+    task: Task,
+    is_owner: bool,
+    is_leader: bool,
+    colleagues: Vec<Colleague>,
+    act: Action<TaskAction, Result<SanLiang, AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let splittable = may_split(&task, is_owner) && !colleagues.is_empty();
+    let Task { id, title, measure, target, deadline, status, dispatched, split_from, shares } = task;
+    let status_label = move || status_label(i18n, status);
     let deadline = deadline.unwrap_or_else(|| "—".into());
     let target = if target.is_empty() { "—".to_string() } else { target };
     let step = next_step(status, is_owner, is_leader).map(|step| {
@@ -173,7 +187,12 @@ fn TaskRow(
         <li class="list-row task-row" data-testid="sl-task" data-status=status.as_str()>
             <span class="list-main">
                 {title}
-                {dispatched.then(|| view! { <span class="chip">{t!(i18n, sl_dispatched)}</span> })}
+                {match split_from {
+                    Some(from) => Either::Left(view! {
+                        <span class="chip" data-testid="sl-split-from">{t!(i18n, sl_split_from, name = from)}</span>
+                    }),
+                    None => Either::Right(dispatched.then(|| view! { <span class="chip">{t!(i18n, sl_dispatched)}</span> })),
+                }}
             </span>
             <span class="list-sub">{t!(i18n, sl_target_deadline, target = target.clone(), deadline = deadline.clone())}</span>
             {(!measure.is_empty()).then(|| view! { <span class="list-sub">{measure}</span> })}
@@ -181,7 +200,115 @@ fn TaskRow(
                 <span class="chip" data-testid="sl-task-status">{status_label}</span>
                 {step}
             </span>
+            {(!shares.is_empty()).then(|| view! { <Shares shares /> })}
+            {splittable.then(|| view! { <SplitForm task_id=id colleagues act /> })}
         </li>
+    }
+}
+
+/// Who has a share of a split task, for how much, and whether they accepted it.
+#[component]
+fn Shares(shares: Vec<TaskShare>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="shares" data-testid="sl-shares">
+            {shares
+                .into_iter()
+                .map(|sh| view! {
+                    <li data-testid="sl-share" data-status=sh.status.as_str()>
+                        {sh.person_name} " · " {sh.target} " · " {status_label(i18n, sh.status)}
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// 分单: pick colleagues and give each their part of the target.
+#[component]
+fn SplitForm(
+    task_id: i64,
+    colleagues: Vec<Colleague>,
+    act: Action<TaskAction, Result<SanLiang, AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    // One row per colleague: (chosen, their part of the target).
+    let rows = RwSignal::new(colleagues.iter().map(|_| (false, String::new())).collect::<Vec<_>>());
+    let colleagues = StoredValue::new(colleagues);
+    let submit = move |_| {
+        let shares: Vec<ShareDraft> = rows.with_untracked(|rows| {
+            colleagues.with_value(|cs| {
+                cs.iter()
+                    .zip(rows)
+                    .filter(|(_, (chosen, _))| *chosen)
+                    .map(|(c, (_, target))| ShareDraft { person_id: c.person_id, target: target.clone() })
+                    .collect()
+            })
+        });
+        act.dispatch(TaskAction::Split { task_id, shares });
+    };
+    // Closed once a split went through (the page reloads with the shares listed).
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = act.value().get() {
+            open.set(false);
+        }
+    });
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <button class="btn btn-secondary btn-small" data-testid="sl-split" on:click=move |_| open.set(true)>
+                    {t!(i18n, sl_split)}
+                </button>
+            }
+        >
+            <div class="stack split-form" data-testid="sl-split-form">
+                <p class="muted">{t!(i18n, sl_split_hint)}</p>
+                {colleagues
+                    .get_value()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| view! {
+                        <div class="split-row" data-testid="sl-split-row">
+                            <label class="split-who">
+                                <input
+                                    type="checkbox"
+                                    data-testid="sl-split-pick"
+                                    prop:checked=move || rows.with(|r| r[i].0)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        rows.update(|r| r[i].0 = on);
+                                    }
+                                />
+                                <span>{c.name} <span class="muted">" " {c.post}</span></span>
+                            </label>
+                            <Show when=move || rows.with(|r| r[i].0)>
+                                <input
+                                    type="text"
+                                    class="split-target"
+                                    data-testid="sl-split-target"
+                                    placeholder=move || t_string!(i18n, sl_split_target)
+                                    prop:value=move || rows.with(|r| r[i].1.clone())
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        rows.update(|r| r[i].1 = v);
+                                    }
+                                />
+                            </Show>
+                        </div>
+                    })
+                    .collect_view()}
+                <button
+                    class="btn btn-primary btn-block"
+                    data-testid="sl-split-submit"
+                    disabled=move || act.pending().get() || rows.with(|r| r.iter().all(|(chosen, _)| !chosen))
+                    on:click=submit
+                >
+                    {t!(i18n, sl_split_submit)}
+                </button>
+            </div>
+        </Show>
     }
 }
 

@@ -20,6 +20,10 @@ pub struct TaskRow {
     pub origin: String,
     pub created_by: i64,
     pub approved_by: Option<i64>,
+    /// The task this one is a share of (分单).
+    pub parent_id: Option<i64>,
+    /// Who holds that task: the colleague who split it.
+    pub split_from: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +38,7 @@ pub struct NewTask<'a> {
     pub status: &'a str,
     pub origin: &'a str,
     pub created_by: i64,
+    pub parent_id: Option<i64>,
 }
 
 #[tracing::instrument(skip(conn, t), fields(person_id = t.person_id))]
@@ -41,8 +46,8 @@ pub async fn insert(conn: &mut Conn<'_>, t: &NewTask<'_>, now: DateTime<Utc>) ->
     on_conn!(conn, |c| {
         sqlx::query_scalar(
             "INSERT INTO tasks (person_id, year, title, measure, target, deadline, indicator, status, origin,
-                                created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                                created_by, created_at, updated_at, parent_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
         )
         .bind(t.person_id)
         .bind(t.year)
@@ -55,6 +60,7 @@ pub async fn insert(conn: &mut Conn<'_>, t: &NewTask<'_>, now: DateTime<Utc>) ->
         .bind(t.origin)
         .bind(t.created_by)
         .bind(now)
+        .bind(t.parent_id)
         .fetch_one(c)
         .await
     })
@@ -64,10 +70,13 @@ pub async fn insert(conn: &mut Conn<'_>, t: &NewTask<'_>, now: DateTime<Utc>) ->
 pub async fn of_person(conn: &mut Conn<'_>, person_id: i64, year: i64) -> Result<Vec<TaskRow>, sqlx::Error> {
     on_conn!(conn, |c| {
         sqlx::query_as(
-            "SELECT id, person_id, year, title, measure, target, deadline, indicator, status, origin, created_by,
-                    approved_by
-             FROM tasks WHERE person_id = $1 AND year = $2 AND status <> 'cancelled'
-             ORDER BY deadline IS NULL, deadline, id",
+            "SELECT t.id, t.person_id, t.year, t.title, t.measure, t.target, t.deadline, t.indicator, t.status,
+                    t.origin, t.created_by, t.approved_by, t.parent_id, holder.name AS split_from
+             FROM tasks t
+             LEFT JOIN tasks parent ON parent.id = t.parent_id
+             LEFT JOIN people holder ON holder.id = parent.person_id
+             WHERE t.person_id = $1 AND t.year = $2 AND t.status <> 'cancelled'
+             ORDER BY t.deadline IS NULL, t.deadline, t.id",
         )
         .bind(person_id)
         .bind(year)
@@ -80,12 +89,45 @@ pub async fn of_person(conn: &mut Conn<'_>, person_id: i64, year: i64) -> Result
 pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> Result<Option<TaskRow>, sqlx::Error> {
     on_conn!(conn, |c| {
         sqlx::query_as(
-            "SELECT id, person_id, year, title, measure, target, deadline, indicator, status, origin, created_by,
-                    approved_by
-             FROM tasks WHERE id = $1",
+            "SELECT t.id, t.person_id, t.year, t.title, t.measure, t.target, t.deadline, t.indicator, t.status,
+                    t.origin, t.created_by, t.approved_by, t.parent_id, holder.name AS split_from
+             FROM tasks t
+             LEFT JOIN tasks parent ON parent.id = t.parent_id
+             LEFT JOIN people holder ON holder.id = parent.person_id
+             WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(c)
+        .await
+    })
+}
+
+/// A share of a task (分单), as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ShareRow {
+    pub id: i64,
+    pub parent_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub target: String,
+    pub status: String,
+}
+
+/// The shares of all of a person's tasks of a year, in the order they were made.
+#[tracing::instrument(skip(conn))]
+pub async fn shares_of_person(conn: &mut Conn<'_>, person_id: i64, year: i64) -> Result<Vec<ShareRow>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT s.id, s.parent_id, s.person_id, p.name AS person_name, s.target, s.status
+             FROM tasks s
+             JOIN tasks parent ON parent.id = s.parent_id
+             JOIN people p ON p.id = s.person_id
+             WHERE parent.person_id = $1 AND parent.year = $2 AND s.status <> 'cancelled'
+             ORDER BY s.id",
+        )
+        .bind(person_id)
+        .bind(year)
+        .fetch_all(c)
         .await
     })
 }

@@ -1,5 +1,5 @@
 //! 三亮: duties, the task list's workflow (propose → approve → commit; dispatch →
-//! accept), achievements, and who may do which step.
+//! accept; split among colleagues → accept), achievements, and who may do which step.
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -14,6 +14,7 @@ on_both_databases!(
     duties_are_set_by_the_leader_only,
     a_bad_task_is_refused_with_field_messages,
     the_demo_cadre_shows_duties_tasks_and_filed_months,
+    an_accepted_dispatched_task_is_split_among_colleagues,
 );
 
 async fn load(app: &TestApp, cookie: &str, person_id: Option<i64>) -> (StatusCode, Value) {
@@ -170,4 +171,75 @@ async fn the_demo_cadre_shows_duties_tasks_and_filed_months(app: TestApp) {
     assert_eq!(page["tasks"].as_array().unwrap().len(), 3);
     assert_eq!(find(&page, "兴安小区商户分流安置")["status"], "committed");
     assert!(page["achievements"].as_array().unwrap().is_empty());
+}
+
+/// 党委派单、科室接单、干部分单: 李娜 holds a task her unit head dispatched and she
+/// accepted (demo data); she splits it between two colleagues, who each accept their share.
+async fn an_accepted_dispatched_task_is_split_among_colleagues(app: TestApp) {
+    app.load_demo().await;
+    let holder = app.sign_in_demo("lina").await;
+    let (status, page) = load(&app, &holder, None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let parent = find(&page, "老城片区燃气安全入户排查").clone();
+    assert_eq!(parent["status"], "committed");
+    assert_eq!(parent["dispatched"], true);
+    let parent_id = parent["id"].as_i64().unwrap();
+    let colleagues = page["colleagues"].as_array().unwrap();
+    assert_eq!(colleagues.len(), 4, "the unit's other members: {page}");
+    let id_of = |name: &str| colleagues.iter().find(|c| c["name"] == name).unwrap()["person_id"].as_i64().unwrap();
+    let (wangfang, chenjing) = (id_of("王芳"), id_of("陈静"));
+
+    // Refused with field messages, nothing stored: herself, a stranger, an empty part.
+    let own = page["person_id"].as_i64().unwrap();
+    let split = |shares: Value| json!({ "action": "split", "task_id": parent_id, "shares": shares });
+    let (status, body) = act(&app, &holder, split(json!([{ "person_id": own, "target": "1" }]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["shares[0].person_id"], "不能分给自己");
+    let stranger = own_person_id(&app, &app.sign_in_demo("zhoujie").await).await;
+    let (status, body) = act(&app, &holder, split(json!([{ "person_id": stranger, "target": "1" }]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["shares[0].person_id"], "只能分给本单位的同事");
+    let (status, body) = act(&app, &holder, split(json!([{ "person_id": wangfang, "target": " " }]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(audit_count(&app, "task.split").await, 0);
+
+    // Only the holder splits: not the colleague, not the leader.
+    let colleague = app.sign_in_demo("wangfang").await;
+    let shares = json!([{ "person_id": wangfang, "target": "600 户" }, { "person_id": chenjing, "target": "600 户" }]);
+    assert_eq!(act(&app, &colleague, split(shares.clone())).await.0, StatusCode::FORBIDDEN);
+    let leader = app.sign_in_demo("zhangwei").await;
+    assert_eq!(act(&app, &leader, split(shares.clone())).await.0, StatusCode::FORBIDDEN);
+
+    let (status, page) = act(&app, &holder, split(shares.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let listed = find(&page, "老城片区燃气安全入户排查")["shares"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["person_name"], "王芳");
+    assert_eq!(listed[0]["target"], "600 户");
+    assert_eq!(listed[0]["status"], "dispatched");
+    assert_eq!(audit_count(&app, "task.split").await, 1);
+    // The same colleague twice is refused.
+    let (status, body) = act(&app, &holder, split(json!([{ "person_id": wangfang, "target": "1" }]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["shares[0].person_id"], "已分给这位同事");
+
+    // 王芳 sees her share, split from 李娜, and accepts it (接单).
+    let (_, mine) = load(&app, &colleague, None).await;
+    let share = find(&mine, "老城片区燃气安全入户排查");
+    assert_eq!(share["split_from"], "李娜");
+    assert_eq!(share["status"], "dispatched");
+    assert_eq!(share["target"], "600 户");
+    assert!(mine["colleagues"].as_array().unwrap().len() == 4);
+    let share_id = share["id"].as_i64().unwrap();
+    let (status, mine) = act(&app, &colleague, json!({ "action": "accept", "task_id": share_id })).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(find(&mine, "老城片区燃气安全入户排查")["status"], "committed");
+    let (_, page) = load(&app, &holder, None).await;
+    let listed = find(&page, "老城片区燃气安全入户排查")["shares"].as_array().unwrap().clone();
+    assert_eq!(listed[0]["status"], "committed");
+    assert_eq!(listed[1]["status"], "dispatched");
+
+    // Her leader reads her page but is offered no colleagues to split among.
+    let (_, seen) = load(&app, &leader, Some(own)).await;
+    assert!(seen["colleagues"].as_array().unwrap().is_empty());
 }
