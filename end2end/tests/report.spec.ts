@@ -105,11 +105,11 @@ test('another cadre, signed in on another phone, gets 403 for this filing', asyn
   const other = await browser.newContext();
   const phone = await other.newPage();
   await signInToReport(phone, 'zhenghao');
-  const res = await phone.request.post('/api/filing_view', { form: { id: String(filing.id) } });
+  const res = await phone.request.post('/api/get_filing', { form: { id: String(filing.id) } });
   expect(res.status()).toBe(403);
   expect((await res.json()).code).toBe('forbidden');
   // The owner still reads it.
-  const own = await page.request.post('/api/filing_view', { form: { id: String(filing.id) } });
+  const own = await page.request.post('/api/get_filing', { form: { id: String(filing.id) } });
   expect(own.status()).toBe(200);
   await other.close();
 });

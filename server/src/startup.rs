@@ -25,7 +25,7 @@ use crate::auth::token::Keys;
 use crate::auth::{Auth, Throttle};
 use crate::backend::ServerBackend;
 use crate::config::Settings;
-use crate::http::{csrf, evidence, gate, health};
+use crate::http::{csrf, evidence, gate, health, status};
 use crate::social;
 use crate::storage::{settings, Db};
 
@@ -141,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/campaigns/{id}/poster", get(social::admin::poster))
         .merge(pages)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(status::status_from_code))
         .layer(middleware::from_fn(csrf::reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(header("x-content-type-options", "nosniff"))

@@ -4,6 +4,7 @@ pub mod csrf;
 pub mod evidence;
 pub mod gate;
 pub mod health;
+pub mod status;
 
 use app::error::AppError;
 use axum::response::{IntoResponse, Response};

@@ -15,7 +15,22 @@ on_both_databases!(
     the_root_sends_each_role_to_its_home,
     signed_in_pages_render_in_chinese_on_the_server,
     the_demo_district_loads_only_into_an_empty_database,
+    unreadable_arguments_are_the_clients_mistake,
 );
+
+/// Arguments Leptos cannot read (JSON posted to a form-encoded function, a missing or
+/// mistyped field) are answered 422 `invalid`, not 500.
+async fn unreadable_arguments_are_the_clients_mistake(app: TestApp) {
+    app.load_demo().await;
+    let cookie = app.sign_in_demo("wangfang").await;
+    let (status, body) = app.call_json("get_filing", &serde_json::json!({ "id": 1 }), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "invalid");
+    let (status, body) = app.json("get_filing", &[("id", "eins")], Some(&cookie)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app.json("get_filing", &[], Some(&cookie)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
 
 async fn health_reports_the_database_it_uses(app: TestApp) {
     let res = app.get("/healthz", None).await;
