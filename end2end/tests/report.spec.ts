@@ -37,7 +37,7 @@ async function signInToReport(page: Page, username: string) {
 async function myFilings(request: APIRequestContext) {
   const res = await request.post('/api/my_filings');
   expect(res.status()).toBe(200);
-  return (await res.json()) as Array<{ id: number; total: string; revision: number; status: string }>;
+  return (await res.json()) as Array<{ filing_id: number; total: string; revision: number; status: string }>;
 }
 
 const liveTotal = (page: Page) => page.getByTestId('live-total');
@@ -95,7 +95,7 @@ test('a typical month: the score moves on every input, is explained, and the ser
 });
 
 test('another cadre, signed in on another phone, gets 403 for this filing', async ({ page, browser }) => {
-  await signInToReport(page, 'wumin');
+  await signInToReport(page, 'humei');
   await page.getByTestId('input-tasks').fill('100');
   await page.getByTestId('input-study').fill('8');
   await page.getByTestId('submit').click();
@@ -104,20 +104,21 @@ test('another cadre, signed in on another phone, gets 403 for this filing', asyn
 
   const other = await browser.newContext();
   const phone = await other.newPage();
-  await signInToReport(phone, 'zhenghao');
-  const res = await phone.request.post('/api/get_filing', { form: { id: String(filing.id) } });
+  await signInToReport(phone, 'linfeng');
+  const res = await phone.request.post('/api/get_filing', { form: { id: String(filing.filing_id) } });
   expect(res.status()).toBe(403);
   expect((await res.json()).code).toBe('forbidden');
   // The owner still reads it.
-  const own = await page.request.post('/api/get_filing', { form: { id: String(filing.id) } });
+  const own = await page.request.post('/api/get_filing', { form: { id: String(filing.filing_id) } });
   expect(own.status()).toBe(200);
   await other.close();
 });
 
 test('nothing this month is two taps after sign-in', async ({ page }) => {
   // Wanzhou's scheme (the only one with an empty month) binds the heads of streets and
-  // towns, who are also leaders: they land on 待审核, where their own unfiled month
-  // waits on top with the one-tap 本月无重难点工作; the report page opens confirming.
+  // towns, who are also leaders: they land on 待审核, where their own unfiled month (the
+  // one that just ended) waits on top with the one-tap 本月无重难点工作; the report page
+  // of that month opens confirming.
   const login = new LoginPage(page);
   await login.goto();
   await login.signIn('zhaogang');
@@ -125,12 +126,14 @@ test('nothing this month is two taps after sign-in', async ({ page }) => {
   await waitForHydration(page);
   const due = page.getByTestId('own-report');
   await expect(due).toBeVisible();
+  const period = await due.getAttribute('data-period');
   await snap(page, 'review-own-report-due');
   let taps = 0;
   await due.getByTestId('own-report-nothing').click();
   taps += 1;
-  await expect(page.getByTestId('report-form')).toBeVisible();
+  await expect(page.getByTestId('report-form')).toHaveAttribute('data-period', period!);
   await waitForHydration(page);
+  await expect(page.getByTestId('nothing-note')).toContainText('不算缺报');
   await snap(page, 'report-nothing-confirm');
   await page.getByTestId('nothing-confirm').click();
   taps += 1;
@@ -149,7 +152,7 @@ test('nothing this month is two taps after sign-in', async ({ page }) => {
 });
 
 test('offline mid-form: reload, finish, submit; back online it is filed exactly once', async ({ page, context }) => {
-  await signInToReport(page, 'chenjing');
+  await signInToReport(page, 'machao');
   // The service worker must control the page and hold a copy of it, as after any visit.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;

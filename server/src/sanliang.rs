@@ -7,7 +7,7 @@
 
 use app::error::AppError;
 use app::filing::FilingStatus;
-use app::model::{Role, SessionUser};
+use app::model::{Role, SessionUser, Tier};
 use app::period::Period;
 use app::sanliang::{
     validate_duties, validate_shares, Achievement, Colleague, SanLiang, ShareDraft, Task, TaskAction, TaskDraft,
@@ -70,7 +70,7 @@ async fn load(conn: &mut Conn<'_>, s: Standing, now: DateTime<Utc>) -> Result<Sa
             .await
             .or_internal("colleagues")?
             .into_iter()
-            .filter(|p| p.id != s.person.id)
+            .filter(|p| p.id != s.person.id && tier_rank(&p.tier) >= tier_rank(&s.person.tier))
             .map(|p| Colleague { person_id: p.id, name: p.name, post: p.post })
             .collect()
     } else {
@@ -214,6 +214,16 @@ pub async fn act(db: &Db, user: &SessionUser, action: TaskAction, now: DateTime<
     Ok(page)
 }
 
+/// 0 for 党政正职, 1 for 科级, 2 for 一般工作人员: a task is split among colleagues of the
+/// holder's tier or below, never up to the unit's head.
+fn tier_rank(tier: &str) -> u8 {
+    match Tier::parse(tier) {
+        Some(Tier::Principal) => 0,
+        Some(Tier::Section) => 1,
+        Some(Tier::Staff) | None => 2,
+    }
+}
+
 /// 分单: the holder of an accepted dispatched task hands out shares of it to colleagues of
 /// the unit. Each share is a task dispatched to the colleague (who accepts it, 接单), with
 /// the parent's title, measure and deadline and its own part of the target. Returns what
@@ -238,8 +248,10 @@ async fn split(
     let mut fields = std::collections::BTreeMap::new();
     for (i, share) in shares.iter().enumerate() {
         let colleague = org::person(conn, share.person_id).await.or_internal("colleague")?;
-        if colleague.is_none_or(|p| p.unit_id != s.person.unit_id) {
+        if colleague.as_ref().is_none_or(|p| p.unit_id != s.person.unit_id) {
             fields.insert(format!("shares[{i}].person_id"), "只能分给本单位的同事".to_string());
+        } else if colleague.is_some_and(|p| tier_rank(&p.tier) < tier_rank(&s.person.tier)) {
+            fields.insert(format!("shares[{i}].person_id"), "分单只能分给同级或下级同事".to_string());
         } else if existing.iter().any(|e| e.parent_id == task_id && e.person_id == share.person_id) {
             fields.insert(format!("shares[{i}].person_id"), "已分给这位同事".to_string());
         }

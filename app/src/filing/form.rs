@@ -304,6 +304,8 @@ fn Form(ctx: FilingContext, scheme: Arc<CompiledScheme>) -> impl IntoView {
     };
 
     let allows_nothing = info.allows_nothing_to_report;
+    // What the scheme says an empty period counts as, in its own words.
+    let empty_note = scheme.with_value(|s| s.scheme().empty_period.as_ref().and_then(|e| e.note.clone()));
     view! {
         <div class="report" data-testid="report-form" data-period=period.clone()>
             <header class="report-head">
@@ -338,6 +340,9 @@ fn Form(ctx: FilingContext, scheme: Arc<CompiledScheme>) -> impl IntoView {
                                 view! {
                                     <div class="confirm">
                                         <p>{t!(i18n, filing_nothing_hint)}</p>
+                                        {empty_note.clone().map(|note| view! {
+                                            <p class="muted" data-testid="nothing-note">{note}</p>
+                                        })}
                                         <div class="row">
                                             <button class="btn btn-ghost" on:click=move |_| confirming_nothing.set(false)>
                                                 {t!(i18n, filing_cancel)}

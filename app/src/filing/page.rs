@@ -1,7 +1,8 @@
-//! `/filing`: the report of the period to file now.
+//! `/filing`: the report of the period to file now (`?period=2026-11`: of that period).
 
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::form::ReportForm;
 use super::period_report;
@@ -11,7 +12,8 @@ use crate::ui::{ErrorPanel, Loading};
 #[component]
 pub fn FilingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let report = Resource::new(|| (), |_| period_report(None));
+    let query = use_query_map();
+    let report = Resource::new(move || query.with(|q| q.get("period")), period_report);
     view! {
         <section class="stack" data-testid="page-filing">
             <Transition fallback=Loading>

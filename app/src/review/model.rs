@@ -91,13 +91,17 @@ pub struct ReviewQueue {
     pub own_report: Option<OwnReportDue>,
 }
 
-/// A unit head's own period report still to be filed. Shown on top of their queue (where
-/// they land) so that filing an empty month takes two taps after sign-in.
+/// A unit head's own report of the previous period, not filed yet. Shown on top of their
+/// queue (where they land) so that filing an empty month takes two taps after sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnReportDue {
+    /// `2026-11`, for the report page's link.
+    pub period: String,
     pub period_label: String,
     /// `YYYY-MM-DD`
     pub deadline: String,
+    /// The deadline has passed (the scheme accepts late filings).
+    pub late: bool,
     /// The scheme counts an empty period (本月无重难点工作).
     pub allows_nothing_to_report: bool,
 }

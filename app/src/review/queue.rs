@@ -142,21 +142,27 @@ fn Queue(queue: ReviewQueue) -> impl IntoView {
     }
 }
 
-/// The unit head's own report, still to be filed: open the form, or file an empty month
-/// (the report page opens with its confirmation showing, so that is two taps).
+/// The unit head's own report of the period that just ended, still to be filed: open the
+/// form, or file an empty period (the report page opens with its confirmation showing,
+/// so that is two taps).
 #[component]
 fn OwnReportCard(due: OwnReportDue) -> impl IntoView {
     let i18n = use_i18n();
-    let OwnReportDue { period_label, deadline, allows_nothing_to_report } = due;
+    let OwnReportDue { period, period_label, deadline, late, allows_nothing_to_report } = due;
+    let open = format!("/filing?period={period}");
+    let nothing = format!("/filing?period={period}&nothing=1");
     view! {
-        <article class="card own-report" data-testid="own-report">
-            <p>{t!(i18n, review_own_report, period = period_label, date = deadline)}</p>
+        <article class="card own-report" data-testid="own-report" data-period=period>
+            <p>
+                {t!(i18n, review_own_report, period = period_label, date = deadline)}
+                {late.then(|| view! { " " <span class="chip chip-warn">{t!(i18n, filing_late_chip)}</span> })}
+            </p>
             <div class="actions">
-                <A href="/filing" attr:class="btn btn-secondary" attr:data-testid="own-report-open">
+                <A href=open attr:class="btn btn-secondary" attr:data-testid="own-report-open">
                     {t!(i18n, review_own_report_open)}
                 </A>
                 {allows_nothing_to_report.then(|| view! {
-                    <A href="/filing?nothing=1" attr:class="btn btn-primary" attr:data-testid="own-report-nothing">
+                    <A href=nothing attr:class="btn btn-primary" attr:data-testid="own-report-nothing">
                         {t!(i18n, filing_nothing)}
                     </A>
                 })}

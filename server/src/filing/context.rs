@@ -156,8 +156,9 @@ pub async fn context(
     }))
 }
 
-/// The caller's own report of the period to file today, when they are assessed and have
-/// not filed it yet (`None` too when no scheme applies or the period is closed).
+/// The caller's own report of the previous period (the one that just ended), when they
+/// are assessed and have not filed it and it may still be filed: on time, or late where
+/// the scheme accepts that. `None` otherwise, and when no scheme applies.
 ///
 /// # Errors
 /// Database failures only.
@@ -170,21 +171,28 @@ pub async fn own_report_due(
     if !user.has_role(Role::Cadre) || user.person_id.is_none() {
         return Ok(None);
     }
+    let today = super::china_today(now);
     let mut pooled = db.acquire().await.or_internal("acquire")?;
     let mut conn = pooled.conn();
-    let r = match resolve(&mut conn, user, None, super::china_today(now)).await {
+    let Some(kind) = resolve(&mut conn, user, None, today).await?.map(|r| r.period.kind) else {
+        return Ok(None);
+    };
+    let previous = Period::containing(kind, today).previous().to_string();
+    let r = match resolve(&mut conn, user, Some(&previous), today).await {
         Ok(Some(r)) => r,
+        // Closed: past its deadline where the scheme takes no late filings.
         Ok(None) | Err(AppError::Invalid { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let period = r.period.to_string();
-    if filings::for_person_period(&mut conn, r.person.id, &period).await.or_internal("filing")?.is_some() {
+    if filings::for_person_period(&mut conn, r.person.id, &previous).await.or_internal("filing")?.is_some() {
         return Ok(None);
     }
     let deadline_day = u32::try_from(r.binding.deadline_day).unwrap_or(5);
     Ok(Some(OwnReportDue {
+        period: previous,
         period_label: r.period.label_zh(),
         deadline: r.period.deadline(deadline_day).to_string(),
+        late: r.late,
         allows_nothing_to_report: cache.compiled(&r.scheme)?.scheme().empty_period.is_some(),
     }))
 }

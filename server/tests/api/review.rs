@@ -24,6 +24,7 @@ on_both_databases!(
     an_objection_outside_the_window_or_by_a_stranger_is_refused,
     reviewer_statistics_are_for_admins,
     the_review_pages_render_on_the_server,
+    a_unit_heads_unfiled_period_tops_their_queue,
 );
 
 /// Signs `username` in and submits their period's typical month; returns (cookie, filing id).
@@ -498,4 +499,29 @@ async fn the_review_pages_render_on_the_server(app: TestApp) {
     for text in ["审核管理", "老城街道", "合并为一级审核"] {
         assert!(html.contains(text), "/review-admin lacks {text}");
     }
+}
+
+/// A unit head who files too finds their own unfiled previous period on top of their queue
+/// (with the empty-period shortcut where the scheme has one), until they file it.
+async fn a_unit_heads_unfiled_period_tops_their_queue(app: TestApp) {
+    app.load_demo().await;
+    let head = app.sign_in_demo("zhaogang").await;
+    let (status, q) = app.json("review_queue", &[], Some(&head)).await;
+    assert_eq!(status, StatusCode::OK, "{q}");
+    let due = &q["own_report"];
+    assert_eq!(due["allows_nothing_to_report"], true, "{q}");
+    assert_eq!(due["deadline"].as_str().unwrap().len(), 10, "{q}");
+    let period = due["period"].as_str().unwrap().to_string();
+    let (status, ctx) = app.json("period_report", &[("period", &period)], Some(&head)).await;
+    assert_eq!(status, StatusCode::OK, "{ctx}");
+    assert_eq!(ctx["period"], period.as_str());
+    let body = submission(&ctx, json!({ "filing": { "nothing_to_report": true } }), "zhaogang-own-key-000000001");
+    let (status, receipt) = app.call_json("submit_filing", &body, Some(&head)).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    let (_, q) = app.json("review_queue", &[], Some(&head)).await;
+    assert!(q["own_report"].is_null(), "{q}");
+    // Only the assessed: the district office files nothing of its own.
+    let office = app.sign_in_demo("kaoheban").await;
+    let (_, q) = app.json("review_queue", &[], Some(&office)).await;
+    assert!(q["own_report"].is_null(), "{q}");
 }

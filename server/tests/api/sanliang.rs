@@ -185,7 +185,8 @@ async fn an_accepted_dispatched_task_is_split_among_colleagues(app: TestApp) {
     assert_eq!(parent["dispatched"], true);
     let parent_id = parent["id"].as_i64().unwrap();
     let colleagues = page["colleagues"].as_array().unwrap();
-    assert_eq!(colleagues.len(), 4, "the unit's other members: {page}");
+    assert_eq!(colleagues.len(), 3, "the unit's other members of her tier or below, not its head: {page}");
+    assert!(colleagues.iter().all(|c| c["name"] != "张伟"));
     let id_of = |name: &str| colleagues.iter().find(|c| c["name"] == name).unwrap()["person_id"].as_i64().unwrap();
     let (wangfang, chenjing) = (id_of("王芳"), id_of("陈静"));
 
@@ -199,6 +200,10 @@ async fn an_accepted_dispatched_task_is_split_among_colleagues(app: TestApp) {
     let (status, body) = act(&app, &holder, split(json!([{ "person_id": stranger, "target": "1" }]))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["fields"]["shares[0].person_id"], "只能分给本单位的同事");
+    let head = own_person_id(&app, &app.sign_in_demo("zhangwei").await).await;
+    let (status, body) = act(&app, &holder, split(json!([{ "person_id": head, "target": "1" }]))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["shares[0].person_id"], "分单只能分给同级或下级同事");
     let (status, body) = act(&app, &holder, split(json!([{ "person_id": wangfang, "target": " " }]))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(audit_count(&app, "task.split").await, 0);
@@ -229,7 +234,7 @@ async fn an_accepted_dispatched_task_is_split_among_colleagues(app: TestApp) {
     assert_eq!(share["split_from"], "李娜");
     assert_eq!(share["status"], "dispatched");
     assert_eq!(share["target"], "600 户");
-    assert!(mine["colleagues"].as_array().unwrap().len() == 4);
+    assert_eq!(mine["colleagues"].as_array().unwrap().len(), 2, "staff split among staff");
     let share_id = share["id"].as_i64().unwrap();
     let (status, mine) = act(&app, &colleague, json!({ "action": "accept", "task_id": share_id })).await;
     assert_eq!(status, StatusCode::OK, "{mine}");
