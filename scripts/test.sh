@@ -14,6 +14,9 @@ cd "$ROOT"
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export KAOHE_TEST_POSTGRES_URL="${KAOHE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 export KAOHE_REQUIRE_POSTGRES=1
+# A test run always builds from a clean state, so incremental caches only cost disk
+# (several GB across the debug, wasm and release builds; CI once ran out of space).
+export CARGO_INCREMENTAL=0
 
 step() { printf '\n\033[1;34m[test] %s\033[0m\n' "$*"; STEP_STARTED=$SECONDS; }
 done_step() { printf '\033[1;32m[test] ok (%s s)\033[0m\n' "$((SECONDS - STEP_STARTED))"; }
@@ -52,7 +55,9 @@ cargo leptos build --release
 done_step
 
 step "crash test: SIGKILL under 32 concurrent submitters, restart, replay (SQLite and PostgreSQL)"
-cargo build -q -p server --example submitters --features app/ssr
+# Same packages and features as the test step above, so this reuses its build instead
+# of compiling the server library a second time.
+cargo build -q --workspace --exclude frontend --exclude rules-wasm --features app/ssr --example submitters
 CRASH_DIR="$(mktemp -d)"
 target/debug/examples/submitters crash --database-url "sqlite://$CRASH_DIR/crash.db"
 psql -q "$KAOHE_TEST_POSTGRES_URL" -c "DROP DATABASE IF EXISTS kaohe_crash" -c "CREATE DATABASE kaohe_crash"
@@ -65,4 +70,5 @@ step "browser tests (Chromium, 360×740)"
 (cd end2end && npx playwright test)
 done_step
 
+df -h "$ROOT" | tail -1 | awk '{ print "[test] disk: " $3 " used, " $4 " free" }'
 printf '\n\033[1;32m[test] all green in %s s\033[0m\n' "$((SECONDS - STARTED))"
