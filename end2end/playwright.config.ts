@@ -7,7 +7,11 @@ import * as fs from 'node:fs';
 // district, on a port of their own so a developer's server on :3000 is left alone.
 const port = Number(process.env.KAOHE_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-'));
+// Workers load this file again; they inherit the runner's environment, so the database
+// is chosen once and tests can reach it (the audit chain check runs `kaohe verify-audit`).
+process.env.KAOHE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-'));
+const dataDir = process.env.KAOHE_E2E_DATA_DIR;
+process.env.KAOHE_E2E_DATABASE_URL = `sqlite://${dataDir}/e2e.db`;
 const root = path.resolve(__dirname, '..');
 // KAOHE_E2E_BIN=target/debug/kaohe runs against a debug build (after `cargo leptos build`):
 // hydration errors then name the component and the node they expected.
@@ -53,7 +57,7 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     env: {
-      KAOHE_DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      KAOHE_DATABASE_URL: process.env.KAOHE_E2E_DATABASE_URL,
       KAOHE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: `${root}/target/site`,
       LEPTOS_SITE_PKG_DIR: 'pkg',

@@ -1,8 +1,13 @@
 // Leaders on a phone: a cadre submits; the leader adjusts one item with a reason and
 // approves; level two (考核办) confirms and publishes; the cadre objects; the reviewer
 // changes the score. Taps per approval are counted and printed.
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { test, expect, Page } from './fixtures';
 import { AppFrame, LoginPage, snap, waitForHydration } from './pages';
+
+// A state-changing request from a script must say it is same-origin, as a browser would.
+const sameOrigin = { 'sec-fetch-site': 'same-origin' };
 
 test.describe.configure({ mode: 'serial' });
 
@@ -29,16 +34,20 @@ async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
 }
 
-/** Files (or, when an earlier spec already filed for this cadre, re-files) the period's report. */
-async function file(page: Page, username: string, tasks: string) {
+/** Files (or, when an earlier spec already filed for this cadre, re-files) the period's
+ * report, and returns the filing's id from the server's receipt. */
+async function file(page: Page, username: string, tasks: string): Promise<number> {
   await signIn(page, username);
   await page.goto('/filing');
   await waitForHydration(page);
   await page.getByTestId('input-tasks').fill(tasks);
   await page.getByTestId('input-study').fill('6');
+  const receipt = page.waitForResponse((r) => r.url().endsWith('/api/submit_filing') && r.status() === 200);
   await page.getByTestId('submit').click();
+  const { filing_id } = (await (await receipt).json()) as { filing_id: number };
   await expect(page.getByTestId('filing-sent')).toBeVisible();
   await signOut(page);
+  return filing_id;
 }
 
 /** Opens the queue item of `name` (one tap). */
@@ -52,8 +61,17 @@ async function openFiling(page: Page, taps: Taps, name: string) {
 }
 
 test('a cadre files, two levels review, results are published, an objection changes the score', async ({ page }) => {
-  await file(page, 'chenjing', '95');
+  const chenjing = await file(page, 'chenjing', '95');
   await file(page, 'liuyang', '100');
+
+  // A cadre cannot approve their own filing, even by calling the server directly.
+  await signIn(page, 'chenjing');
+  const own = await page.request.post('/api/decide_filing', {
+    headers: sameOrigin,
+    data: { filing_id: chenjing, version: 1, decision: { kind: 'approve', adjustments: [] } },
+  });
+  expect(own.status()).toBe(403);
+  await signOut(page);
 
   // Level one: the unit head sees the count on the tab and the queue.
   await signIn(page, 'zhangwei');
@@ -86,11 +104,14 @@ test('a cadre files, two levels review, results are published, an objection chan
   console.log(`taps per approval: unchanged ${unchanged.count}, with one adjusted item ${adjusted.count} (plus typing)`);
   await signOut(page);
 
-  // Rights: another unit's leader cannot open it.
+  // Rights: another unit's leader neither sees it in the queue nor opens it by id.
   await signIn(page, 'zhaogang');
   await page.goto('/review');
   await waitForHydration(page);
   await expect(page.getByTestId('queue-item').filter({ hasText: '陈静' })).toHaveCount(0);
+  const foreign = await page.request.post('/api/review_detail', { headers: sameOrigin, form: { id: String(chenjing) } });
+  expect(foreign.status()).toBe(403);
+  expect((await foreign.json()).code).toBe('forbidden');
   await signOut(page);
 
   // Level two: sees the differences at a glance, confirms both, publishes.
@@ -153,6 +174,16 @@ test('the reviewer reconsiders an objection on the phone and the objector sees i
   await page.goto('/publicity');
   await expect(page.getByTestId('my-objection').getByTestId('objection-status')).toHaveAttribute('data-status', 'changed');
   await expect(page.getByTestId('my-objection').getByTestId('objection-reply')).toHaveText('经复核台账属实，恢复原分');
+
+  // Every step above is in the audit log, and its hash chain verifies end to end
+  // (`kaohe verify-audit` against the database the test server writes).
+  const root = path.resolve(__dirname, '..', '..');
+  const out = execFileSync(path.resolve(root, process.env.KAOHE_E2E_BIN ?? 'target/release/kaohe'), ['verify-audit'], {
+    env: { ...process.env, KAOHE_DATABASE_URL: process.env.KAOHE_E2E_DATABASE_URL, RUST_LOG: 'error' },
+    encoding: 'utf8',
+  });
+  expect(out).toMatch(/哈希链校验通过/);
+  console.log(`audit chain: ${out.trim()}`);
 });
 
 test('a cadre has no review queue (403)', async ({ page }) => {

@@ -46,15 +46,6 @@ impl Level {
         }
     }
 
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Level::Excellent => "优秀",
-            Level::Good => "良好",
-            Level::Fair => "一般",
-            Level::Poor => "较差",
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Excellent => "excellent",

@@ -61,11 +61,31 @@ fn Home(home: EvaluationHome) -> impl IntoView {
     }
 }
 
-fn kind_label(kind: RatingKind) -> &'static str {
+fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: RatingKind) -> &'static str {
     match kind {
-        RatingKind::Leader => "领导评鉴",
-        RatingKind::Peer => "干部互评（匿名）",
-        RatingKind::TwoWay => "双向考核（匿名）",
+        RatingKind::Leader => t_string!(i18n, eval_kind_leader),
+        RatingKind::Peer => t_string!(i18n, eval_kind_peer),
+        RatingKind::TwoWay => t_string!(i18n, eval_kind_two_way),
+    }
+}
+
+fn level_label(i18n: leptos_i18n::I18nContext<Locale>, level: Level) -> &'static str {
+    match level {
+        Level::Excellent => t_string!(i18n, eval_level_excellent),
+        Level::Good => t_string!(i18n, eval_level_good),
+        Level::Fair => t_string!(i18n, eval_level_fair),
+        Level::Poor => t_string!(i18n, eval_level_poor),
+    }
+}
+
+/// The name of one of [`DIMENSIONS`], by its id.
+fn dimension_label(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> &'static str {
+    match id {
+        "de" => t_string!(i18n, eval_dim_de),
+        "neng" => t_string!(i18n, eval_dim_neng),
+        "qin" => t_string!(i18n, eval_dim_qin),
+        "ji" => t_string!(i18n, eval_dim_ji),
+        _ => t_string!(i18n, eval_dim_lian),
     }
 }
 
@@ -128,7 +148,7 @@ fn TaskCard(
         saved.set(None);
         send.dispatch(RatingSubmission { round_id, kind, ratings: complete() });
     };
-    let head = format!("{} · {} · {}", task.unit_name, task.period_label, kind_label(kind));
+    let head = format!("{} · {} · {}", task.unit_name, task.period_label, kind_label(i18n, kind));
     view! {
         <article class="card stack eval-task" data-testid="eval-task" data-kind=format!("{kind:?}").to_lowercase()>
             <h2 class="card-head">{head}</h2>
@@ -154,9 +174,10 @@ fn TaskCard(
 
 #[component]
 fn TargetRow(t: Target, kind: RatingKind, chosen: RwSignal<BTreeMap<i64, Vec<Option<Level>>>>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = t.id;
     let rows: Vec<(usize, Option<&'static str>)> = if kind == RatingKind::Leader {
-        DIMENSIONS.iter().enumerate().map(|(i, (_, name))| (i, Some(*name))).collect()
+        DIMENSIONS.iter().enumerate().map(|(i, (dim, _))| (i, Some(dimension_label(i18n, dim)))).collect()
     } else {
         vec![(0, None)]
     };
@@ -164,7 +185,7 @@ fn TargetRow(t: Target, kind: RatingKind, chosen: RwSignal<BTreeMap<i64, Vec<Opt
         <div class="eval-target" data-testid="eval-target" data-target=id.to_string()>
             <p class="eval-target-name">{format!("{} · {}", t.name, t.detail)}</p>
             {rows.into_iter().map(|(slot, dimension)| view! {
-                <div class="eval-levels" role="group" aria-label=dimension.unwrap_or("评价")>
+                <div class="eval-levels" role="group" aria-label=dimension.unwrap_or(t_string!(i18n, eval_rate_group))>
                     {dimension.map(|d| view! { <span class="eval-dimension">{d}</span> })}
                     {Level::ALL.into_iter().map(|level| {
                         let on = move || chosen.with(|c| c.get(&id).and_then(|s| s[slot]) == Some(level));
@@ -172,7 +193,7 @@ fn TargetRow(t: Target, kind: RatingKind, chosen: RwSignal<BTreeMap<i64, Vec<Opt
                             <button type="button" class="level" class:on=on aria-pressed=move || on().to_string()
                                 data-testid=format!("level-{}", level.as_str())
                                 on:click=move |_| chosen.update(|c| if let Some(s) = c.get_mut(&id) { s[slot] = Some(level); })>
-                                {level.label_zh()}
+                                {level_label(i18n, level)}
                             </button>
                         }
                     }).collect_view()}
@@ -184,11 +205,12 @@ fn TargetRow(t: Target, kind: RatingKind, chosen: RwSignal<BTreeMap<i64, Vec<Opt
 
 #[component]
 fn ResultRow(r: AggregateView) -> impl IntoView {
-    let line = format!("{} · {} · {}", r.subject, kind_label(r.kind), r.period_label);
+    let i18n = use_i18n();
+    let line = format!("{} · {} · {}", r.subject, kind_label(i18n, r.kind), r.period_label);
     let value = match &r.score {
-        Some(score) => format!("{score} 分（{} 人评价）", r.raters),
-        None if r.raters == 0 => "暂无评价".to_string(),
-        None => format!("参评 {} 人，不足 {} 人不公布", r.raters, r.min_raters),
+        Some(score) => t_string!(i18n, eval_result_score, score = score.clone(), raters = r.raters).to_string(),
+        None if r.raters == 0 => t_string!(i18n, eval_result_none).to_string(),
+        None => t_string!(i18n, eval_result_hidden, raters = r.raters, min = r.min_raters).to_string(),
     };
     view! {
         <li class="list-row" data-testid="eval-result">
@@ -262,8 +284,8 @@ fn Rounds(page: RoundsPage) -> impl IntoView {
             <label class="field">
                 <span>{t!(i18n, eval_round_kind)}</span>
                 <select data-testid="round-kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
-                    <option value="unit">"单位测评（领导评鉴 + 干部互评）"</option>
-                    <option value="two_way">"双向考核（镇街评部门）"</option>
+                    <option value="unit">{t!(i18n, eval_kind_option_unit)}</option>
+                    <option value="two_way">{t!(i18n, eval_kind_option_two_way)}</option>
                 </select>
             </label>
             <Show when=move || kind.get() == "unit">
@@ -312,11 +334,9 @@ fn RoundRow(r: RoundView, act: Action<RoundAction, Result<RoundsPage, AppError>>
     let id = r.id;
     let line = format!("{} · {}", r.title, r.period_label);
     let state = format!(
-        "{} · 已投 {} 票 · 领导 {} 人 · 最少 {} 人",
-        if r.open { "进行中" } else { "已结束" },
-        r.ballots,
-        r.leaders,
-        r.min_raters
+        "{} · {}",
+        if r.open { t_string!(i18n, eval_round_open_state) } else { t_string!(i18n, eval_round_closed_state) },
+        t_string!(i18n, eval_round_counts, ballots = r.ballots, leaders = r.leaders, min = r.min_raters)
     );
     view! {
         <li class="list-row" data-testid="round" data-round=id.to_string()>

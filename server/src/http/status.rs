@@ -6,13 +6,18 @@
 //! status 500 and the body `{"code":"invalid",…}`. The client's mistake must not look like
 //! the server's failure, so for `/api/` responses with status 500 the status is taken from
 //! the error in the body. Only those responses are read; they are small.
+//!
+//! A path under `/api/` that names no server function falls through to the page
+//! fallback, which answers an HTML page; a script calling the API gets the error JSON
+//! instead, like every other API error.
 
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::StatusCode;
+use http::header::CONTENT_TYPE;
+use http::{HeaderValue, StatusCode};
 
 /// Error bodies are a few hundred bytes; anything larger is passed on as it is.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -21,7 +26,13 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 pub async fn status_from_code(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
-    if !api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !api {
+        return response;
+    }
+    if response.status() == StatusCode::NOT_FOUND && !is_json(&response) {
+        return not_found();
+    }
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -32,6 +43,18 @@ pub async fn status_from_code(req: Request, next: Next) -> Response {
         parts.status = status;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+fn is_json(response: &Response) -> bool {
+    response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("json"))
+}
+
+/// `404 {"code":"not_found"}`.
+fn not_found() -> Response {
+    let body = serde_json::to_vec(&AppError::NotFound).unwrap_or_else(|_| br#"{"code":"not_found"}"#.to_vec());
+    let mut response = (StatusCode::NOT_FOUND, body).into_response();
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 /// The status of the error a body holds, if it holds one.

@@ -16,7 +16,20 @@ on_both_databases!(
     signed_in_pages_render_in_chinese_on_the_server,
     the_demo_district_loads_only_into_an_empty_database,
     unreadable_arguments_are_the_clients_mistake,
+    an_unknown_api_path_is_a_json_404,
 );
+
+/// A function name the server does not know is a 404 with the error JSON, not a page.
+async fn an_unknown_api_path_is_a_json_404(app: TestApp) {
+    app.load_demo().await;
+    let cookie = app.sign_in_demo("wangfang").await;
+    let (status, body) = app.json("no_such_function", &[], Some(&cookie)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["code"], "not_found", "{body}");
+    let res = app.get("/api/no_such_function", Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.headers()["content-type"].to_str().unwrap().contains("json"));
+}
 
 /// Arguments Leptos cannot read (JSON posted to a form-encoded function, a missing or
 /// mistyped field) are answered 422 `invalid`, not 500.
