@@ -1,12 +1,13 @@
 //! Runs one evaluation path N times, for instruction counting under callgrind:
 //! `cargo run --release --example count -- <path> <n>` where path is one of
-//! `kaohe`, `kaohe-text`, `kaohe-json`, `datalogic`, `floor`, `floor-rust-decimal`.
+//! `kaohe`, `kaohe-text`, `kaohe-json`, `fast`, `fast-text`, `datalogic`, `floor`,
+//! `floor-rust-decimal`.
 //! Per-evaluation instructions = (count at n=10001 − count at n=1) / 10000; see README.
 
 #[path = "../benches/floor.rs"]
 mod floor;
 
-use rules_wasm::CompiledScheme;
+use rules_wasm::{CompiledScheme, Scratch};
 use std::hint::black_box;
 
 const SCHEME: &str = include_str!("../benches/monthly-8.json");
@@ -35,6 +36,25 @@ fn main() {
         "kaohe-json" => {
             for _ in 0..n {
                 sink += scheme.evaluate_json(black_box(FILING)).expect("evaluates").to_json().len();
+            }
+        }
+        "fast" => {
+            // The allocation-free path: one scratch for every evaluation.
+            let mut scratch = Scratch::new();
+            for _ in 0..n {
+                sink += scheme.evaluate_json_into(black_box(FILING), &mut scratch).expect("evaluates").lines().len();
+            }
+        }
+        "fast-text" => {
+            // The same, and every line's text rendered into one reused buffer.
+            let (mut scratch, mut text) = (Scratch::new(), String::new());
+            for _ in 0..n {
+                let outcome = scheme.evaluate_json_into(black_box(FILING), &mut scratch).expect("evaluates");
+                for line in outcome.lines() {
+                    text.clear();
+                    outcome.write_line(line, &mut text);
+                    sink += text.len();
+                }
             }
         }
         "datalogic" => {
