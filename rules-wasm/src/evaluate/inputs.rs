@@ -13,8 +13,9 @@ use crate::compile::{CompiledScheme, EntryRule, SlotKind};
 use crate::decimal::Decimal;
 use crate::error::Error;
 use crate::explain::{Args, WarningCode};
-use crate::filing::read::{Raw, Sink};
+use crate::filing::read::{raw, Raw, Sink};
 use crate::filing::{Filing, SourceScore, Value};
+use crate::json::read::{Plain, Read, Reader};
 use crate::num::{add, parse_decimal, LIMIT};
 use crate::outcome::{Notice, Span, Subject};
 use std::borrow::Cow;
@@ -200,6 +201,18 @@ impl Reading<'_> {
     }
 }
 
+impl Reading<'_> {
+    /// Stores the value of a slot, warning when it is unusable.
+    fn set(&mut self, slot: usize, raw: &Raw<'_>) {
+        let scheme = self.scheme;
+        let value = read_slot(scheme, slot, scheme.kinds[slot], raw);
+        if value == Slot::Invalid {
+            notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
+        }
+        self.inputs.values[slot] = value;
+    }
+}
+
 impl<'a> Sink<'a> for Reading<'_> {
     fn scheme(&mut self, id: Option<Cow<'a, str>>) {
         self.inputs.scheme_id = id.map(|id| self.inputs.keep(&id));
@@ -214,15 +227,44 @@ impl<'a> Sink<'a> for Reading<'_> {
     }
 
     fn value(&mut self, key: Cow<'a, str>, raw: Raw<'a>) {
-        let scheme = self.scheme;
-        let Some(slot) = scheme.slot(&key) else {
-            return self.inputs.unknown(WarningCode::ValueUnknown, &key);
-        };
-        let value = read_slot(scheme, slot, scheme.kinds[slot], &raw);
-        if value == Slot::Invalid {
-            notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
+        match self.scheme.slot(&key) {
+            Some(slot) => self.set(slot, &raw),
+            None => self.inputs.unknown(WarningCode::ValueUnknown, &key),
         }
-        self.inputs.values[slot] = value;
+    }
+
+    /// `values` the fast way (the phone sends it on every keystroke): keys and the common
+    /// scalars read in one pass each ([`crate::json::read::Members::plain_key`], [`Reader::plain_scalar`]),
+    /// and each key first compared with the one after the previous key in the scheme,
+    /// since a form writes its values in the scheme's order; anything else the general
+    /// way, so the same text is accepted.
+    fn values(&mut self, reader: &mut Reader<'a>) -> Read<()> {
+        let keys = &self.scheme.keys;
+        let mut members = reader.object()?;
+        let mut next = 0;
+        loop {
+            let key = match members.plain_key(reader) {
+                Some(key) => Cow::Borrowed(key),
+                None => match members.next(reader)? {
+                    Some(key) => key,
+                    None => return Ok(()),
+                },
+            };
+            let slot = if next < keys.len() && keys.key(next) == key { Some(next) } else { keys.find(&key) };
+            let raw = match reader.plain_scalar() {
+                Some(Plain::Text(text)) => Raw::Text(Cow::Borrowed(text)),
+                Some(Plain::Bool(flag)) => Raw::Bool(flag),
+                Some(Plain::Integer(value)) => Raw::Number(Decimal::from(value)),
+                None => raw(reader)?,
+            };
+            match slot {
+                Some(slot) => {
+                    next = slot + 1;
+                    self.set(slot, &raw);
+                }
+                None => self.inputs.unknown(WarningCode::ValueUnknown, &key),
+            }
+        }
     }
 
     fn source(&mut self, key: Cow<'a, str>, score: SourceScore) {
