@@ -63,7 +63,7 @@ pub mod outcome;
 mod rollup;
 pub mod scheme;
 mod validate;
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-phone")]
 pub mod wasm;
 
 pub use compile::{period_end_month, period_kind, CompiledScheme, ENGINE_VERSION};

@@ -12,7 +12,9 @@
 //! Errors are thrown as JSON strings of [`crate::Error`] (`{"code": …}`).
 
 use crate::json::Writer;
-use crate::{CompiledScheme, Filing, Outcome, Problem, RollUpInput, Scheme, Scratch};
+use crate::{CompiledScheme, Filing, Outcome, Problem, Scratch};
+#[cfg(feature = "wasm")]
+use crate::{RollUpInput, Scheme};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -104,10 +106,11 @@ impl Engine {
         Ok(Problem::list_json(&crate::validate_filing(&self.scheme, &filing)))
     }
 
-    /// Rolls period results up (`input_json`: [`RollUpInput`]).
+    /// Rolls period results up (`input_json`: [`RollUpInput`]). Not in `wasm-phone`.
     ///
     /// # Errors
     /// Throws the error JSON for an unknown roll-up or an invalid input.
+    #[cfg(feature = "wasm")]
     #[wasm_bindgen(js_name = rollUp)]
     pub fn roll_up(&self, rollup: &str, input_json: &str) -> Result<String, JsValue> {
         let input = RollUpInput::from_json(input_json).map_err(|error| thrown(&error))?;
@@ -125,10 +128,11 @@ impl Engine {
     }
 }
 
-/// One-off: compile `scheme_json` and evaluate `filing_json`.
+/// One-off: compile `scheme_json` and evaluate `filing_json`. Not in `wasm-phone`.
 ///
 /// # Errors
 /// Throws the error JSON.
+#[cfg(feature = "wasm")]
 #[wasm_bindgen]
 pub fn evaluate(scheme_json: &str, filing_json: &str) -> Result<String, JsValue> {
     crate::evaluate_json(scheme_json, filing_json)
@@ -136,7 +140,8 @@ pub fn evaluate(scheme_json: &str, filing_json: &str) -> Result<String, JsValue>
         .map_err(|error| thrown(&error))
 }
 
-/// Every problem of a scheme, as a JSON array (empty when valid).
+/// Every problem of a scheme, as a JSON array (empty when valid). Not in `wasm-phone`.
+#[cfg(feature = "wasm")]
 #[wasm_bindgen(js_name = validateScheme)]
 pub fn validate_scheme(scheme_json: &str) -> String {
     let problems = match Scheme::from_json(scheme_json) {
