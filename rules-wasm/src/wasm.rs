@@ -66,7 +66,12 @@ impl Engine {
     /// # Errors
     /// As [`Engine::evaluate`].
     pub fn total(&self, filing_json: &str) -> Result<String, JsValue> {
-        self.fast(filing_json, |outcome| outcome.total().to_string())
+        self.fast(filing_json, |outcome| {
+            // Written directly, not through `Display` (`core::fmt`'s machinery for a number).
+            let mut total = String::with_capacity(16);
+            outcome.total().append_to(&mut total);
+            total
+        })
     }
 
     /// The live score as compact JSON: `{"total":"103.53","grade":"好","items":["38.00",…],
