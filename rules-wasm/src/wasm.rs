@@ -161,3 +161,30 @@ pub fn validate_scheme(scheme_json: &str) -> String {
 pub fn engine_version() -> String {
     crate::ENGINE_VERSION.to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Engine;
+
+    const SCHEME: &str = include_str!("../benches/monthly-8.json");
+    const FILING: &str = include_str!("../benches/monthly-8.filing.json");
+
+    #[test]
+    fn total_and_live_give_what_the_full_evaluation_gives() {
+        let engine = Engine::new(SCHEME).expect("compiles");
+        let full = engine.scheme.evaluate_json(FILING).expect("evaluates");
+        for _ in 0..2 {
+            // Twice: the second call reuses the engine's scratch.
+            assert_eq!(engine.total(FILING).expect("total"), full.total.to_string());
+            let items: Vec<String> = full.items.iter().map(|item| format!("\"{}\"", item.points)).collect();
+            let expected = format!(
+                r#"{{"total":"{}","grade":"{}","items":[{}],"warnings":{}}}"#,
+                full.total,
+                full.grade.as_deref().unwrap_or_default(),
+                items.join(","),
+                full.warnings.len()
+            );
+            assert_eq!(engine.live(FILING).expect("live"), expected);
+        }
+    }
+}
