@@ -1,8 +1,11 @@
 // Calls one method of the engine's JavaScript API N times on the monthly-8 bench filing,
 // for counting instructions under callgrind (wall time under node is noisy on a shared
-// machine): `node measure/node-count.mjs DIR METHOD N`, DIR as for node-bench.mjs,
-// METHOD `total`, `live` or `evaluate`. Per-call instructions in steady state (after V8
-// has compiled and tiered up the module) = (count at N = 40001 − count at N = 20001) / 20000.
+// machine). DIR as for node-bench.mjs, METHOD `total`, `live` or `evaluate`:
+//   valgrind --tool=callgrind node --single-threaded --no-liftoff --no-wasm-tier-up \
+//     --no-wasm-lazy-compilation measure/node-count.mjs DIR METHOD N
+// Per call = (count at N = 30001 − count at N = 10001) / 20000. The flags make V8 compile
+// the module once, up front, on the main thread: without them, background compilation and
+// tier-up land in one run's window and not another's, and counts varied by up to 2.5×.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
