@@ -41,8 +41,8 @@ pub fn evaluate(scheme: &CompiledScheme, filing: &Filing) -> Result<Evaluation, 
 
 thread_local! {
     /// The scratch behind [`evaluate`] and [`CompiledScheme::evaluate_json`]: growing a
-    /// fresh one on every call cost about 6,000 instructions on the bench scheme, more
-    /// than the evaluation. A few KB per thread, kept for the thread's life.
+    /// fresh one on every call cost about 2,900 instructions on the bench scheme. A few
+    /// KB per thread, kept for the thread's life.
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
 }
 
@@ -67,9 +67,10 @@ impl CompiledScheme {
         with_scratch(|scratch| self.evaluate_json_into(filing_json, scratch).map(|outcome| outcome.to_evaluation()))
     }
 
-    /// The fast path the phone calls on every keystroke: evaluates filing JSON into
-    /// `scratch` (reused from call to call, so that nothing is allocated once its buffers
-    /// have grown) and returns the compact [`Outcome`]; `outcome.to_evaluation()` is what
+    /// The fast path for every keystroke: evaluates filing JSON into `scratch` (reused
+    /// from call to call: once its buffers have grown, a usual filing allocates nothing;
+    /// a `selected` list, a string with escapes or an error still do) and returns the
+    /// compact [`Outcome`]; `outcome.to_evaluation()` is what
     /// [`CompiledScheme::evaluate_json`] returns.
     ///
     /// # Errors

@@ -6,8 +6,9 @@
 //! bench scheme before a point was computed. Here every part of the result is a compact
 //! record in a buffer the caller keeps: an explanation line is its code, the index of what
 //! it is about ([`Subject`]), its numbers and a [`Note`] index; names are looked up in the
-//! scheme only when a line is rendered or the outcome is converted. After the first call
-//! on a scheme of the same size, evaluating allocates nothing.
+//! scheme only when a line is rendered or the outcome is converted. Once the buffers have
+//! grown, a usual filing allocates nothing (a `selected` list, a string with escapes or
+//! an error still do).
 //!
 //! There is one evaluator: [`crate::evaluate`] and [`CompiledScheme::evaluate_json`] run
 //! it into a fresh scratch and return [`Outcome::to_evaluation`], so the two forms cannot
