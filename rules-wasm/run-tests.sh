@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The engine's whole test suite: native unit, golden, API and property tests, then the
-# golden cases and the native/WASM agreement test again in WebAssembly under node.
+# golden cases, the native/WASM agreement test and the fast path (`tests/outcome.rs`) again
+# in WebAssembly under node.
 # Runnable from any directory; honours CARGO_TARGET_DIR. No benchmarks, no fuzzing.
 set -euo pipefail
 
@@ -17,8 +18,8 @@ cargo test -p rules-wasm --all-features --lib --test api --test properties
 cargo test -p rules-wasm --doc
 
 echo "== rules-wasm: golden cases and agreement, native =="
-cargo test -p rules-wasm --test golden --test agreement -- --nocapture
+cargo test -p rules-wasm --test golden --test agreement --test outcome -- --nocapture
 
 echo "== rules-wasm: golden cases and agreement, wasm32 under node =="
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p rules-wasm --target wasm32-unknown-unknown --test golden --test agreement -- --nocapture
+  cargo test -p rules-wasm --target wasm32-unknown-unknown --test golden --test agreement --test outcome -- --nocapture

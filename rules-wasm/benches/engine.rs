@@ -9,7 +9,7 @@ mod floor;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use floor::{floor_ours, floor_rust_decimal};
-use rules_wasm::CompiledScheme;
+use rules_wasm::{CompiledScheme, Scratch};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -24,6 +24,24 @@ fn ours(c: &mut Criterion) {
     let result = scheme.evaluate_json(FILING).expect("evaluates");
     assert_eq!(result.total.to_string(), "103.53");
     let mut group = c.benchmark_group("monthly-8");
+    let mut scratch = Scratch::new();
+    assert_eq!(scheme.evaluate_json_into(FILING, &mut scratch).expect("evaluates").total().to_string(), "103.53");
+    group.bench_function("kaohe: evaluate_json_into (fast path, compact records, reused scratch)", |b| {
+        b.iter(|| scheme.evaluate_json_into(black_box(FILING), &mut scratch).expect("evaluates").total());
+    });
+    group.bench_function("kaohe: evaluate_json_into + render every line's text into one buffer", |b| {
+        let mut text = String::new();
+        b.iter(|| {
+            let outcome = scheme.evaluate_json_into(black_box(FILING), &mut scratch).expect("evaluates");
+            let mut length = 0;
+            for line in outcome.lines() {
+                text.clear();
+                outcome.write_line(line, &mut text);
+                length += text.len();
+            }
+            length
+        });
+    });
     group.bench_function("kaohe: evaluate_json (structured lines)", |b| {
         b.iter(|| scheme.evaluate_json(black_box(FILING)).expect("evaluates"));
     });
@@ -81,6 +99,10 @@ fn ours(c: &mut Criterion) {
         let filing = cases["cases"][0]["filing"].to_string();
         seeds.bench_function(format!("kaohe: {name}"), |b| {
             b.iter(|| scheme.evaluate_json(black_box(&filing)).expect("evaluates"));
+        });
+        let mut scratch = Scratch::new();
+        seeds.bench_function(format!("kaohe fast path: {name}"), |b| {
+            b.iter(|| scheme.evaluate_json_into(black_box(&filing), &mut scratch).expect("evaluates").total());
         });
     }
     seeds.finish();

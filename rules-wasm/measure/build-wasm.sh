@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
-# Builds the engine's JavaScript API (feature `wasm`) for node with the size profile,
-# shrinks it with wasm-opt -Oz (npm binaryen@132), and prints raw and gzip sizes.
-# Output: $CARGO_TARGET_DIR/engine-js/ (rules_wasm.js + rules_wasm_bg.wasm).
+# Builds the engine's JavaScript API for node with the size profile, shrinks it with
+# wasm-opt -Oz (npm binaryen@132), and prints raw and gzip sizes, twice: the whole API
+# (feature `wasm`, output $CARGO_TARGET_DIR/engine-js/) and the part a filing form needs
+# (feature `wasm-phone`: no rollUp, validateScheme or one-off evaluate; output
+# $CARGO_TARGET_DIR/engine-js-phone/). Each holds rules_wasm.js + rules_wasm_bg.wasm.
 # Needs wasm-bindgen (0.2.130) on PATH; installs binaryen into /tmp/binaryen if missing.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
 target="${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}"
-out="$target/engine-js"
 wasm_opt="${WASM_OPT:-/tmp/binaryen/node_modules/.bin/wasm-opt}"
 if [ ! -x "$wasm_opt" ]; then
   npm i --prefix /tmp/binaryen binaryen@132 >/dev/null
 fi
+size() { printf '  %s: %d bytes raw, %d bytes gzip -9\n' "$1" "$(wc -c <"$2")" "$(gzip -9 -c "$2" | wc -c)"; }
 
-cargo rustc -p rules-wasm --lib --crate-type cdylib --features wasm \
-  --target wasm32-unknown-unknown --profile wasm-release
-rm -rf "$out"
-wasm-bindgen --target nodejs --out-dir "$out" "$target/wasm32-unknown-unknown/wasm-release/rules_wasm.wasm"
-raw="$out/rules_wasm_bg.wasm"
-cp "$raw" "$out/before-wasm-opt.wasm"
-"$wasm_opt" -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/before-wasm-opt.wasm" -o "$raw"
-size() { printf '%s: %d bytes raw, %d bytes gzip -9\n' "$1" "$(wc -c <"$2")" "$(gzip -9 -c "$2" | wc -c)"; }
-size "after wasm-bindgen" "$out/before-wasm-opt.wasm"
-size "after wasm-opt -Oz (shipped)" "$raw"
-size "JS glue" "$out/rules_wasm.js"
+for variant in wasm:engine-js wasm-phone:engine-js-phone; do
+  feature="${variant%%:*}"
+  out="$target/${variant#*:}"
+  cargo rustc -p rules-wasm --lib --crate-type cdylib --no-default-features --features "$feature" \
+    --target wasm32-unknown-unknown --profile wasm-release
+  rm -rf "$out"
+  wasm-bindgen --target nodejs --out-dir "$out" "$target/wasm32-unknown-unknown/wasm-release/rules_wasm.wasm"
+  raw="$out/rules_wasm_bg.wasm"
+  cp "$raw" "$out/before-wasm-opt.wasm"
+  "$wasm_opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out/before-wasm-opt.wasm" -o "$raw"
+  echo "feature $feature ($out):"
+  size "after wasm-bindgen" "$out/before-wasm-opt.wasm"
+  size "after wasm-opt -Oz (shipped)" "$raw"
+  size "JS glue" "$out/rules_wasm.js"
+done

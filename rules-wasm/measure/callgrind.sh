@@ -11,7 +11,7 @@ count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 \
     | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-for path in kaohe kaohe-text kaohe-json datalogic floor floor-rust-decimal; do
+for path in fast fast-text kaohe kaohe-text kaohe-json datalogic floor floor-rust-decimal; do
   one=$(count "$path" 1)
   many=$(count "$path" 10001)
   echo "$path: $(( (many - one) / 10000 )) instructions per evaluation"

@@ -1,8 +1,9 @@
 // Times the engine's JavaScript API under node: `node measure/node-bench.mjs [dir]`
 // where dir holds the output of build-wasm.sh (default $CARGO_TARGET_DIR/engine-js).
 // Each figure is the mean over a timed loop after a warm-up, for the monthly-8 bench
-// scheme: `engine.total(filing)` (evaluate, return only the total: no result JSON) and
-// `engine.evaluate(filing)` (evaluate + the full result JSON with every line's text),
+// scheme: `engine.total(filing)` (the allocation-free path, only the total back),
+// `engine.live(filing)` (the same, with grade, item points and warning count as compact
+// JSON) and `engine.evaluate(filing)` (evaluate + the full result JSON with every line's text),
 // plus the same for datalogic's published numbers for comparison in the README.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
@@ -34,7 +35,12 @@ function time(label, fn, n = 100_000, rounds = 7) {
   console.log(`${label}: best ${best} µs, median ${median} µs per evaluation (${rounds} × ${n} runs)`);
 }
 
-time("wasm via JS: engine.total(filing)        [evaluate, structured]", () => engine.total(filing));
+time("wasm via JS: engine.total(filing)        [fast path, total]", () => engine.total(filing));
+if (engine.live) {
+  const live = JSON.parse(engine.live(filing));
+  if (live.total !== "103.53" || live.grade !== "好") throw new Error("unexpected live " + engine.live(filing));
+  time("wasm via JS: engine.live(filing)         [fast path, compact JSON]", () => engine.live(filing));
+}
 time("wasm via JS: engine.evaluate(filing)     [evaluate + result JSON with texts]", () => engine.evaluate(filing), 20_000);
 const bytes = JSON.parse(engine.evaluate(filing)).lines.length;
 console.log(`result has ${bytes} explanation lines`);

@@ -7,7 +7,6 @@
 //! because it is a pure function of the other fields.
 
 use crate::name::Name;
-use std::borrow::Cow;
 
 use crate::decimal::Decimal;
 use serde::ser::SerializeStruct;
@@ -100,7 +99,7 @@ macro_rules! codes {
             }
 
             /// The sentence template (see [`codes!`]).
-            fn template(self) -> &'static str {
+            pub(crate) fn template(self) -> &'static str {
                 match self { $(Self::$variant => $template,)* }
             }
 
@@ -278,23 +277,6 @@ impl Line {
         Self { code, id: None, name: None, points: None, args: Args::default(), note: None, by: None }
     }
 
-    /// A line about something the scheme names, in one piece (explanation lines are built
-    /// on every keystroke; building them field by field cost a copy of the line per step).
-    pub(crate) const fn named(
-        code: Code,
-        id: &'static str,
-        name: &'static str,
-        points: Option<Decimal>,
-        args: Args,
-    ) -> Self {
-        Self { code, id: Some(Cow::Borrowed(id)), name: Some(Cow::Borrowed(name)), points, args, note: None, by: None }
-    }
-
-    /// A line about the whole result (subtotal, total, grade …), in one piece.
-    pub(crate) const fn overall(code: Code, points: Option<Decimal>, args: Args) -> Self {
-        Self { code, id: None, name: None, points, args, note: None, by: None }
-    }
-
     pub(crate) fn about(code: Code, id: &Name, name: &Name) -> Self {
         let mut line = Self::new(code);
         line.id = Some(id.clone());
@@ -327,81 +309,17 @@ impl Line {
     }
 }
 
-/// The explanation being written. Lines are added through these few functions rather than
-/// built where they arise: a line is 176 bytes, and writing every field at each of the
-/// evaluator's forty-odd places was about 5 KB of the WebAssembly module.
-pub(crate) struct Lines(pub Vec<Line>);
-
-impl Lines {
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
-        Self(Vec::with_capacity(capacity))
-    }
-
-    /// A line about something the scheme names.
-    #[inline(never)]
-    pub(crate) fn named(
-        &mut self,
-        code: Code,
-        id: &'static str,
-        name: &'static str,
-        points: Option<Decimal>,
-        args: Args,
-    ) {
-        self.0.push(Line::named(code, id, name, points, args));
-    }
-
-    /// A line about the whole result.
-    #[inline(never)]
-    pub(crate) fn overall(&mut self, code: Code, points: Option<Decimal>, args: Args) {
-        self.0.push(Line::overall(code, points, args));
-    }
-
-    /// A line with a note (a label, grade or unit), about something named or not.
-    #[inline(never)]
-    pub(crate) fn noted(
-        &mut self,
-        code: Code,
-        named: Option<(&'static str, &'static str)>,
-        points: Option<Decimal>,
-        args: Args,
-        note: Option<Name>,
-    ) {
-        let line = match named {
-            Some((id, name)) => Line::named(code, id, name, points, args),
-            None => Line::overall(code, points, args),
-        };
-        self.0.push(Line { note, ..line });
-    }
-
-    pub(crate) fn push(&mut self, line: Line) {
-        self.0.push(line);
-    }
-}
-
-/// Adds a warning about something the scheme names (one copy of this code for all the
-/// evaluator's warnings, for the same reason as [`Lines`]).
-#[inline(never)]
-pub(crate) fn warn(
-    warnings: &mut Vec<Warning>,
-    code: WarningCode,
-    id: &'static str,
-    name: &'static str,
-    args: &[Decimal],
-) {
-    warnings.push(Warning { args: Args::of(args), ..Warning::about(code, id, name) });
-}
-
 fn or_empty(text: Option<&Name>) -> &str {
     text.map_or("", |text| text)
 }
 
 /// What a template's placeholders are filled with.
-struct Fill<'a> {
-    name: &'a str,
-    note: &'a str,
-    by: &'a str,
-    points: Decimal,
-    args: Args,
+pub(crate) struct Fill<'a> {
+    pub name: &'a str,
+    pub note: &'a str,
+    pub by: &'a str,
+    pub points: Decimal,
+    pub args: Args,
 }
 
 /// Where a rendered sentence goes: a `String` ([`Line::text`]), a JSON string being
@@ -448,7 +366,7 @@ impl Out for Formatted<'_, '_> {
 /// output (decimals through their own formatting): rendering a line through `write!` with
 /// a format string per code cost about 2,000 instructions a line, mostly in `core::fmt`,
 /// and the format strings were code; templates are data.
-fn fill(out: &mut impl Out, template: &'static str, with: &Fill<'_>) {
+pub(crate) fn fill(out: &mut impl Out, template: &'static str, with: &Fill<'_>) {
     let mut rest = template;
     // A byte search rather than `split_once`: templates are short, and its general
     // searcher cost more than the sentence.
@@ -542,20 +460,6 @@ pub struct Warning {
 }
 
 impl Warning {
-    pub(crate) fn new(code: WarningCode, id: Option<&Name>, name: Option<&Name>) -> Self {
-        Self { code, id: id.cloned(), name: name.cloned(), args: Args::default() }
-    }
-
-    /// A warning about something the scheme names.
-    pub(crate) const fn about(code: WarningCode, id: &'static str, name: &'static str) -> Self {
-        Self { code, id: Some(Cow::Borrowed(id)), name: Some(Cow::Borrowed(name)), args: Args::NONE }
-    }
-
-    pub(crate) fn args(mut self, numbers: &[Decimal]) -> Self {
-        self.args = Args::of(numbers);
-        self
-    }
-
     /// The plain-Chinese sentence.
     #[must_use]
     pub fn text(&self) -> String {

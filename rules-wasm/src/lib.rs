@@ -59,10 +59,11 @@ pub mod hash;
 mod json;
 pub mod name;
 pub mod num;
+pub mod outcome;
 mod rollup;
 pub mod scheme;
 mod validate;
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-phone")]
 pub mod wasm;
 
 pub use compile::{period_end_month, period_kind, CompiledScheme, ENGINE_VERSION};
@@ -75,6 +76,7 @@ pub use filing::{Adjustment, Entry, Filing, SourceScore, Value};
 pub use form::{Field, InputKind, Section};
 pub use hash::scheme_hash;
 pub use name::Name;
+pub use outcome::{Outcome, Scratch};
 pub use rollup::{roll_up, PartResult, PeriodScore, RollUpInput, RollUpResult};
 pub use scheme::{Method, Scheme};
 pub use validate::{validate_filing, validate_scheme};

@@ -111,8 +111,15 @@ impl Decimal {
                     return Some(Self::small_parts(sum, sa));
                 }
             } else if sa.abs_diff(sb) <= 18 {
-                // 2⁶³ × 10¹⁸ < 2¹²³: no overflow.
                 let gap = usize::from(sa.abs_diff(sb));
+                // Scores are small: raising one to the other's scale almost always fits 64
+                // bits, and a 64-bit multiply is far cheaper than a 128-bit one (a sum of
+                // items starts from a scale-0 zero, so every group sum takes this way).
+                let (low, high) = if sa < sb { (a, b) } else { (b, a) };
+                if let Some(sum) = low.checked_mul(POW10_64[gap]).and_then(|raised| raised.checked_add(high)) {
+                    return Some(Self::small_parts(sum, sa.max(sb)));
+                }
+                // 2⁶³ × 10¹⁸ < 2¹²³: no overflow.
                 let sum = if sa < sb {
                     i128::from(a) * POW10[gap] + i128::from(b)
                 } else {

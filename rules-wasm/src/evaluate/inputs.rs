@@ -4,16 +4,20 @@
 //! owned strings). Work entries are tallied per indicator while reading and, once
 //! everything is read, turned into the values of indicators that have none (see
 //! [`crate::filing`]).
+//!
+//! The inputs live in a [`crate::Scratch`] and keep their buffers from one evaluation to
+//! the next; what they keep of the filing's own text (the period, unknown keys, an
+//! adjustment's reason) is copied into one reused `String`.
 
-use super::small::Small;
 use crate::compile::{CompiledScheme, EntryRule, SlotKind};
 use crate::decimal::Decimal;
 use crate::error::Error;
-use crate::explain::{Warning, WarningCode};
-use crate::filing::read::{Raw, Sink};
+use crate::explain::{Args, WarningCode};
+use crate::filing::read::{raw, Raw, Sink};
 use crate::filing::{Filing, SourceScore, Value};
-use crate::name::Name;
+use crate::json::read::{Plain, Read, Reader};
 use crate::num::{add, parse_decimal, LIMIT};
+use crate::outcome::{Notice, Span, Subject};
 use std::borrow::Cow;
 
 /// One value slot.
@@ -27,11 +31,12 @@ pub(crate) enum Slot {
     Invalid,
 }
 
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Adjust {
     pub indicator: usize,
     pub points: Decimal,
-    pub reason: Name,
-    pub by: Name,
+    pub reason: Span,
+    pub by: Span,
 }
 
 /// The usable work entries linked to one indicator.
@@ -41,44 +46,83 @@ pub(crate) struct Tally {
     pub sum: Decimal,
 }
 
-pub(crate) struct Inputs<'a> {
-    scheme: &'a CompiledScheme,
-    pub scheme_id: Option<Cow<'a, str>>,
+#[derive(Debug, Default)]
+pub(crate) struct Inputs {
+    /// The filing's text that a result may quote (see the module comment).
+    pub text: String,
+    pub scheme_id: Option<Span>,
     pub version: Option<u32>,
-    pub period: Option<Cow<'a, str>>,
+    pub period: Option<Span>,
     /// By slot: indicators, then vetoes, then coefficients.
-    pub values: Small<Slot, 16>,
-    pub sources: Small<Option<SourceScore>, 8>,
-    /// Indicator indices picked, in the order given; `None` when the filing did not say.
-    pub selected: Option<Vec<usize>>,
+    pub values: Vec<Slot>,
+    pub sources: Vec<Option<SourceScore>>,
+    /// Indicator indices picked, in the order given; meaningful when `has_selected`.
+    pub selected: Vec<usize>,
+    pub has_selected: bool,
     pub nothing_to_report: bool,
     pub adjustments: Vec<Adjust>,
     /// Per indicator, the entries its value came from; empty when the filing has no entries
     /// (the common case costs nothing). After reading, only indicators fed by entries keep a
     /// non-zero tally.
     pub entries: Vec<Tally>,
-    pub warnings: Vec<Warning>,
+    /// Warnings found while reading (a result lists them after the evaluation's own).
+    pub warnings: Vec<Notice>,
 }
 
-impl<'a> Inputs<'a> {
-    pub(crate) fn empty(scheme: &'a CompiledScheme) -> Self {
-        Self {
-            scheme,
-            scheme_id: None,
-            version: None,
-            period: None,
-            values: Small::new(scheme.keys.len()),
-            sources: Small::new(scheme.sources.len()),
-            selected: None,
-            nothing_to_report: false,
-            adjustments: Vec::new(),
-            entries: Vec::new(),
-            warnings: Vec::new(),
-        }
+/// A warning about `subject`.
+#[inline(never)]
+fn notice(warnings: &mut Vec<Notice>, code: WarningCode, subject: Subject, args: Args) {
+    warnings.push(Notice { code, subject, args });
+}
+
+impl Inputs {
+    /// Empties the inputs for a filing of `scheme`, keeping the buffers.
+    pub(crate) fn reset(&mut self, scheme: &CompiledScheme) {
+        self.text.clear();
+        self.scheme_id = None;
+        self.version = None;
+        self.period = None;
+        self.values.clear();
+        self.values.resize(scheme.keys.len(), Slot::Missing);
+        self.sources.clear();
+        self.sources.resize(scheme.sources.len(), None);
+        self.selected.clear();
+        self.has_selected = false;
+        self.nothing_to_report = false;
+        self.adjustments.clear();
+        self.entries.clear();
+        self.warnings.clear();
     }
 
+    /// The text of a span.
+    pub(crate) fn text(&self, span: Span) -> &str {
+        self.text.get(span.start as usize..(span.start + span.len) as usize).unwrap_or_default()
+    }
+
+    /// Copies `text` into the text buffer.
+    fn keep(&mut self, text: &str) -> Span {
+        // Filings are far below 4 GB (the phone sends one person's month).
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(text);
+        Span { start, len: u32::try_from(text.len()).unwrap_or(0) }
+    }
+
+    /// A warning about a key of the filing (kept as text).
+    fn unknown(&mut self, code: WarningCode, key: &str) {
+        let subject = Subject::Text(self.keep(key));
+        notice(&mut self.warnings, code, subject, Args::NONE);
+    }
+}
+
+/// Reads a filing into the inputs of a scratch.
+pub(crate) struct Reading<'s> {
+    pub scheme: &'s CompiledScheme,
+    pub inputs: &'s mut Inputs,
+}
+
+impl Reading<'_> {
     /// Resolves an owned filing.
-    pub(crate) fn from_filing(scheme: &'a CompiledScheme, filing: &'a Filing) -> Self {
+    pub(crate) fn filing(&mut self, filing: &Filing) {
         fn raw(value: &Value) -> Raw<'_> {
             match value {
                 Value::Bool(flag) => Raw::Bool(*flag),
@@ -86,22 +130,21 @@ impl<'a> Inputs<'a> {
                 Value::Text(text) => Raw::Text(Cow::Borrowed(text)),
             }
         }
-        let mut inputs = Self::empty(scheme);
-        inputs.scheme(filing.scheme.as_deref().map(Cow::Borrowed));
-        inputs.version(filing.version);
-        inputs.period(filing.period.as_deref().map(Cow::Borrowed));
-        inputs.nothing_to_report(filing.nothing_to_report);
+        self.scheme(filing.scheme.as_deref().map(Cow::Borrowed));
+        self.version(filing.version);
+        self.period(filing.period.as_deref().map(Cow::Borrowed));
+        self.nothing_to_report(filing.nothing_to_report);
         for (key, value) in &filing.values {
-            inputs.value(Cow::Borrowed(key), raw(value));
+            self.value(Cow::Borrowed(key), raw(value));
         }
         for (key, score) in &filing.sources {
-            inputs.source(Cow::Borrowed(key), *score);
+            self.source(Cow::Borrowed(key), *score);
         }
         if let Some(selected) = &filing.selected {
-            inputs.selected(selected.iter().map(|key| Cow::Borrowed(key.as_str())).collect());
+            self.selected(selected.iter().map(|key| Cow::Borrowed(key.as_str())).collect());
         }
         for adjustment in &filing.adjustments {
-            inputs.adjustment(
+            self.adjustment(
                 Cow::Borrowed(&adjustment.indicator),
                 adjustment.points,
                 Cow::Borrowed(&adjustment.reason),
@@ -109,15 +152,13 @@ impl<'a> Inputs<'a> {
             );
         }
         for entry in &filing.entries {
-            inputs.entry(Cow::Borrowed(&entry.indicator), entry.quantity.as_ref().map(raw));
+            self.entry(Cow::Borrowed(&entry.indicator), entry.quantity.as_ref().map(raw));
         }
-        inputs.apply_entries();
-        inputs
+        self.apply_entries();
     }
 
-    /// Reads filing JSON straight into the slots of these (empty) inputs. In place rather
-    /// than returned: the inputs are several hundred bytes, and moving them cost a copy.
-    pub(crate) fn read_json(&mut self, json: &'a str) -> Result<(), Error> {
+    /// Reads filing JSON straight into the slots.
+    pub(crate) fn json(&mut self, json: &str) -> Result<(), Error> {
         crate::filing::read::read(json, self).map_err(|error| Error::json("filing", &error))?;
         self.apply_entries();
         Ok(())
@@ -127,19 +168,24 @@ impl<'a> Inputs<'a> {
     /// cannot count (a value was given, or the method ignores entries) and forgets them.
     fn apply_entries(&mut self) {
         let scheme = self.scheme;
+        let inputs = &mut *self.inputs;
+        if inputs.entries.is_empty() {
+            return;
+        }
         for (index, indicator) in scheme.indicators.iter().enumerate() {
-            let Some(tally) = self.entries.get_mut(index).filter(|tally| tally.count > 0) else {
+            let Some(tally) = inputs.entries.get_mut(index).filter(|tally| tally.count > 0) else {
                 continue;
             };
             let unused = match indicator.entries {
                 EntryRule::Ignored => Some(WarningCode::EntriesUnused),
-                _ if self.values[index] != Slot::Missing => Some(WarningCode::EntriesOverridden),
+                _ if inputs.values[index] != Slot::Missing => Some(WarningCode::EntriesOverridden),
                 _ => None,
             };
+            let subject = Subject::Indicator(index as u16);
             if let Some(code) = unused {
-                self.warnings
-                    .push(Warning::about(code, indicator.id, indicator.name).args(&[Decimal::from(tally.count)]));
+                let args = Args::one(Decimal::from(tally.count));
                 *tally = Tally::default();
+                notice(&mut inputs.warnings, code, subject, args);
                 continue;
             }
             let value = match indicator.entries {
@@ -148,111 +194,141 @@ impl<'a> Inputs<'a> {
             };
             if value == Slot::Invalid {
                 // The sum went beyond the input limit.
-                self.warnings.push(Warning::new(WarningCode::ValueInvalid, Some(&Name::Borrowed(indicator.id)), None));
+                notice(&mut inputs.warnings, WarningCode::ValueInvalid, Subject::Key(index as u16), Args::NONE);
             }
-            self.values[index] = value;
+            inputs.values[index] = value;
         }
     }
 }
 
-impl<'a> Sink<'a> for Inputs<'a> {
+impl Reading<'_> {
+    /// Stores the value of a slot, warning when it is unusable.
+    fn set(&mut self, slot: usize, raw: &Raw<'_>) {
+        let scheme = self.scheme;
+        let value = read_slot(scheme, slot, scheme.kinds[slot], raw);
+        if value == Slot::Invalid {
+            notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
+        }
+        self.inputs.values[slot] = value;
+    }
+}
+
+impl<'a> Sink<'a> for Reading<'_> {
     fn scheme(&mut self, id: Option<Cow<'a, str>>) {
-        self.scheme_id = id;
+        self.inputs.scheme_id = id.map(|id| self.inputs.keep(&id));
     }
 
     fn version(&mut self, version: Option<u32>) {
-        self.version = version;
+        self.inputs.version = version;
     }
 
     fn period(&mut self, period: Option<Cow<'a, str>>) {
-        self.period = period;
+        self.inputs.period = period.map(|period| self.inputs.keep(&period));
     }
 
     fn value(&mut self, key: Cow<'a, str>, raw: Raw<'a>) {
-        let scheme = self.scheme;
-        let Some(slot) = scheme.slot(&key) else {
-            self.warnings.push(Warning::new(WarningCode::ValueUnknown, Some(&Name::Owned(key.into_owned())), None));
-            return;
-        };
-        let value = read_slot(scheme, slot, scheme.kinds[slot], &raw);
-        if value == Slot::Invalid {
-            self.warnings.push(Warning::new(
-                WarningCode::ValueInvalid,
-                Some(&Name::Borrowed(scheme.keys.key(slot))),
-                None,
-            ));
+        match self.scheme.slot(&key) {
+            Some(slot) => self.set(slot, &raw),
+            None => self.inputs.unknown(WarningCode::ValueUnknown, &key),
         }
-        self.values[slot] = value;
+    }
+
+    /// `values` the fast way (the phone sends it on every keystroke): keys and the common
+    /// scalars read in one pass each ([`crate::json::read::Members::plain_key`], [`Reader::plain_scalar`]),
+    /// and each key first compared with the one after the previous key in the scheme,
+    /// since a form writes its values in the scheme's order; anything else the general
+    /// way, so the same text is accepted.
+    fn values(&mut self, reader: &mut Reader<'a>) -> Read<()> {
+        let keys = &self.scheme.keys;
+        let mut members = reader.object()?;
+        let mut next = 0;
+        loop {
+            let key = match members.plain_key(reader) {
+                Some(key) => Cow::Borrowed(key),
+                None => match members.next(reader)? {
+                    Some(key) => key,
+                    None => return Ok(()),
+                },
+            };
+            let slot = if next < keys.len() && keys.key(next) == key { Some(next) } else { keys.find(&key) };
+            let raw = match reader.plain_scalar() {
+                Some(Plain::Text(text)) => Raw::Text(Cow::Borrowed(text)),
+                Some(Plain::Bool(flag)) => Raw::Bool(flag),
+                Some(Plain::Integer(value)) => Raw::Number(Decimal::from(value)),
+                None => raw(reader)?,
+            };
+            match slot {
+                Some(slot) => {
+                    next = slot + 1;
+                    self.set(slot, &raw);
+                }
+                None => self.inputs.unknown(WarningCode::ValueUnknown, &key),
+            }
+        }
     }
 
     fn source(&mut self, key: Cow<'a, str>, score: SourceScore) {
         match self.scheme.source(&key) {
-            Some(index) => self.sources[index] = Some(score),
-            None => {
-                self.warnings.push(Warning::new(WarningCode::SourceUnknown, Some(&Name::Owned(key.into_owned())), None))
-            }
+            Some(index) => self.inputs.sources[index] = Some(score),
+            None => self.inputs.unknown(WarningCode::SourceUnknown, &key),
         }
     }
 
     fn selected(&mut self, keys: Vec<Cow<'a, str>>) {
         let scheme = self.scheme;
-        let mut selected = Vec::new();
+        let inputs = &mut *self.inputs;
+        inputs.selected.clear();
+        inputs.has_selected = true;
         for key in keys {
             match scheme.slot(&key) {
                 Some(index)
                     if index < scheme.indicators.len()
                         && scheme.indicators[index].selectable
-                        && !selected.contains(&index) =>
+                        && !inputs.selected.contains(&index) =>
                 {
-                    selected.push(index);
+                    inputs.selected.push(index);
                 }
-                _ => self.warnings.push(Warning::new(
-                    WarningCode::SelectedUnknown,
-                    Some(&Name::Owned(key.into_owned())),
-                    None,
-                )),
+                _ => inputs.unknown(WarningCode::SelectedUnknown, &key),
             }
         }
-        self.selected = Some(selected);
     }
 
     fn nothing_to_report(&mut self, flag: bool) {
-        self.nothing_to_report = flag;
+        self.inputs.nothing_to_report = flag;
     }
 
     fn adjustment(&mut self, key: Cow<'a, str>, points: Decimal, reason: Cow<'a, str>, by: Cow<'a, str>) {
         let scheme = self.scheme;
+        let inputs = &mut *self.inputs;
         match scheme.slot(&key) {
-            Some(indicator) if indicator < scheme.indicators.len() => self.adjustments.push(Adjust {
-                indicator,
-                points,
-                reason: Name::Owned(reason.into_owned()),
-                by: Name::Owned(by.into_owned()),
-            }),
-            _ => self.warnings.push(Warning::new(
-                WarningCode::AdjustmentUnknown,
-                Some(&Name::Owned(key.into_owned())),
-                None,
-            )),
+            Some(indicator) if indicator < scheme.indicators.len() => {
+                let (reason, by) = (inputs.keep(&reason), inputs.keep(&by));
+                inputs.adjustments.push(Adjust { indicator, points, reason, by });
+            }
+            _ => inputs.unknown(WarningCode::AdjustmentUnknown, &key),
         }
     }
 
     /// Tallies one work entry; `quantity` `None` (absent or null) counts 1.
     fn entry(&mut self, key: Cow<'a, str>, quantity: Option<Raw<'a>>) {
         let scheme = self.scheme;
+        let inputs = &mut *self.inputs;
         let Some(index) = scheme.slot(&key).filter(|slot| *slot < scheme.indicators.len()) else {
-            self.warnings.push(Warning::new(WarningCode::EntryUnknown, Some(&Name::Owned(key.into_owned())), None));
-            return;
+            return inputs.unknown(WarningCode::EntryUnknown, &key);
         };
         let indicator = &scheme.indicators[index];
         let Some(quantity) = quantity.map_or(Some(Decimal::ONE), |raw| entry_quantity(&raw, indicator.kind)) else {
-            self.warnings.push(Warning::about(WarningCode::EntryInvalid, indicator.id, indicator.name));
-            return;
+            return notice(
+                &mut inputs.warnings,
+                WarningCode::EntryInvalid,
+                Subject::Indicator(index as u16),
+                Args::NONE,
+            );
         };
-        if self.entries.is_empty() {
-            self.entries = vec![Tally::default(); scheme.indicators.len()];
+        if inputs.entries.is_empty() {
+            inputs.entries.resize(scheme.indicators.len(), Tally::default());
         }
-        let tally = &mut self.entries[index];
+        let tally = &mut inputs.entries[index];
         tally.count = tally.count.saturating_add(1);
         tally.sum = add(tally.sum, quantity);
     }

@@ -3,10 +3,12 @@
 //! line itself, once the points are rounded.
 
 use super::inputs::{Inputs, Slot};
+use super::{line, warn};
 use crate::compile::{CIndicator, CompiledScheme};
 use crate::decimal::Decimal;
-use crate::explain::{warn, Args, Code, Lines, Warning, WarningCode};
+use crate::explain::{Args, Code, WarningCode};
 use crate::num::{add, div, mul, round, sub};
+use crate::outcome::{Note, Notice, Record, Subject};
 use crate::scheme::{BelowMin, Method};
 
 pub(super) struct Scored {
@@ -14,14 +16,14 @@ pub(super) struct Scored {
     pub code: Code,
     pub args: Args,
     /// A choice's label.
-    pub note: Option<&'static str>,
+    pub note: Note,
     /// `(before, cap)` when the item cap bit.
     pub cap: Option<(Decimal, Decimal)>,
 }
 
 impl Scored {
     const fn new(points: Decimal, code: Code, args: Args) -> Self {
-        Self { points, code, args, note: None, cap: None }
+        Self { points, code, args, note: Note::None, cap: None }
     }
 
     fn capped(points: Decimal, cap: Decimal, code: Code, args: Args) -> Self {
@@ -36,33 +38,29 @@ impl Scored {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
-/// Clamps a value into `[low, high]`, warning when it had to.
-fn clamp(
-    value: Decimal,
-    low: Decimal,
-    high: Option<Decimal>,
-    indicator: &CIndicator,
-    warnings: &mut Vec<Warning>,
-) -> Decimal {
+/// Clamps a value into `[low, high]`, warning when it had to. Inline: a value in range,
+/// the usual case, then costs two comparisons.
+#[inline]
+fn clamp(value: Decimal, low: Decimal, high: Option<Decimal>, index: usize, warnings: &mut Vec<Notice>) -> Decimal {
     let clamped = match high {
         Some(high) if value > high => high,
         _ if value < low => low,
-        _ => value,
+        _ => return value,
     };
-    if clamped != value {
-        warn(warnings, WarningCode::ValueRange, indicator.id, indicator.name, &[value, clamped]);
-    }
+    warn(warnings, WarningCode::ValueRange, Subject::Indicator(index as u16), Args::two(value, clamped));
     clamped
 }
 
+#[allow(clippy::too_many_arguments)] // the evaluator's state, passed apart to borrow it apart
 pub(super) fn score(
     scheme: &CompiledScheme,
+    index: usize,
     indicator: &CIndicator,
     slot: Slot,
-    inputs: &Inputs<'_>,
+    inputs: &Inputs,
     month: Option<u32>,
-    warnings: &mut Vec<Warning>,
-    lines: &mut Lines,
+    warnings: &mut Vec<Notice>,
+    lines: &mut Vec<Record>,
 ) -> Scored {
     let number = match slot {
         Slot::Number(number) => Some(number),
@@ -78,18 +76,18 @@ pub(super) fn score(
             }
         }
         Method::Choice { options } => match slot {
-            Slot::Choice(index) => Scored {
-                note: Some(indicator.labels[index]),
-                ..Scored::new(options[index].points, Code::ItemChoice, Args::NONE)
+            Slot::Choice(option) => Scored {
+                note: Note::Label(index as u16, option as u16),
+                ..Scored::new(options[option].points, Code::ItemChoice, Args::NONE)
             },
             _ => missing(),
         },
         Method::Sources { points, below_min, .. } => {
-            sources(scheme, indicator, *points, *below_min, inputs, warnings, lines)
+            sources(scheme, index, indicator, *points, *below_min, inputs, warnings, lines)
         }
         _ if number.is_none() => missing(),
         Method::Ratio { points, target, cap } => {
-            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, indicator, warnings);
+            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, index, warnings);
             let raw = div(mul(value, *points), *target);
             Scored::capped(raw, cap.unwrap_or(*points), Code::ItemRatio, Args::three(value, *target, *points))
         }
@@ -105,7 +103,7 @@ pub(super) fn score(
             }
         }
         Method::PerUnit { points, cap } => {
-            let count = clamp(number.unwrap_or_default(), Decimal::ZERO, None, indicator, warnings);
+            let count = clamp(number.unwrap_or_default(), Decimal::ZERO, None, index, warnings);
             let raw = mul(count, *points);
             let args = Args::two(count, *points);
             match cap {
@@ -114,14 +112,14 @@ pub(super) fn score(
             }
         }
         Method::Rating { weight } => {
-            let rating = clamp(number.unwrap_or_default(), Decimal::ZERO, Some(HUNDRED), indicator, warnings);
+            let rating = clamp(number.unwrap_or_default(), Decimal::ZERO, Some(HUNDRED), index, warnings);
             Scored::new(mul(rating, *weight), Code::ItemRating, Args::two(rating, *weight))
         }
         Method::Schedule { points, plan, yellow_within } => {
-            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, indicator, warnings);
+            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, index, warnings);
             let Some(expected) = month.and_then(|month| plan.get(month as usize - 1)).copied() else {
                 if !warnings.iter().any(|w| w.code == WarningCode::PeriodMissing) {
-                    warnings.push(Warning::new(WarningCode::PeriodMissing, None, None));
+                    warn(warnings, WarningCode::PeriodMissing, Subject::None, Args::NONE);
                 }
                 return Scored::new(Decimal::ZERO, Code::ItemNoPeriod, Args::one(value));
             };
@@ -131,7 +129,7 @@ pub(super) fn score(
                 } else {
                     WarningCode::ScheduleRed
                 };
-                warn(warnings, code, indicator.id, indicator.name, &[value, expected]);
+                warn(warnings, code, Subject::Indicator(index as u16), Args::two(value, expected));
             }
             let raw =
                 if expected.is_zero() || value >= expected { *points } else { div(mul(value, *points), expected) };
@@ -140,14 +138,16 @@ pub(super) fn score(
     }
 }
 
+#[allow(clippy::too_many_arguments)] // as `score`
 fn sources(
     scheme: &CompiledScheme,
+    item: usize,
     indicator: &CIndicator,
     points: Decimal,
     below_min: BelowMin,
-    inputs: &Inputs<'_>,
-    warnings: &mut Vec<Warning>,
-    lines: &mut Lines,
+    inputs: &Inputs,
+    warnings: &mut Vec<Notice>,
+    lines: &mut Vec<Record>,
 ) -> Scored {
     let mut weighted = Decimal::ZERO;
     let mut weights = Decimal::ZERO;
@@ -156,22 +156,17 @@ fn sources(
         let given = inputs.sources[index];
         match given {
             Some(score) if score.n >= source.min_sample.max(1) => {
-                let mean = clamp(score.score, Decimal::ZERO, Some(HUNDRED), indicator, warnings);
+                let mean = clamp(score.score, Decimal::ZERO, Some(HUNDRED), item, warnings);
                 weighted = add(weighted, mul(mean, source.weight));
                 weights = add(weights, source.weight);
                 let args = Args::three(mean, Decimal::from(score.n), source.weight);
-                lines.named(Code::SourceIncluded, source.id, source.name, None, args);
+                line(lines, Code::SourceIncluded, Subject::Source(index as u16), None, args);
             }
             _ => {
                 let n = given.map_or(0, |score| score.n);
                 if given.is_some() {
-                    warn(
-                        warnings,
-                        WarningCode::SourceBelowMin,
-                        source.id,
-                        source.name,
-                        &[Decimal::from(n), Decimal::from(source.min_sample)],
-                    );
+                    let args = Args::two(Decimal::from(n), Decimal::from(source.min_sample));
+                    warn(warnings, WarningCode::SourceBelowMin, Subject::Source(index as u16), args);
                 }
                 let code = match below_min {
                     BelowMin::Exclude => Code::SourceExcluded,
@@ -181,12 +176,12 @@ fn sources(
                     }
                 };
                 let args = Args::three(Decimal::from(n), Decimal::from(source.min_sample), source.weight);
-                lines.named(code, source.id, source.name, None, args);
+                line(lines, code, Subject::Source(index as u16), None, args);
             }
         }
     }
     if weights.is_zero() {
-        warn(warnings, WarningCode::SourcesNone, indicator.id, indicator.name, &[]);
+        warn(warnings, WarningCode::SourcesNone, Subject::Indicator(item as u16), Args::NONE);
         return Scored::new(Decimal::ZERO, Code::ItemSources, Args::two(Decimal::ZERO, points));
     }
     let mean = div(weighted, weights);

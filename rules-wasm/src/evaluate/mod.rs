@@ -13,21 +13,22 @@
 //! 6. veto gates: zero, total cap; then the grade band (`total ≥ min`), grade caps, and a
 //!    grade set by a gate when no other gate fired.
 
-mod inputs;
+pub(crate) mod inputs;
 mod method;
-mod small;
 
 use crate::compile::{period_end_month, CIndicator, CompiledScheme, EntryRule};
 use crate::decimal::Decimal;
 use crate::error::Error;
-use crate::evaluation::{CapHit, CapKind, CoefficientApplied, Evaluation, GroupResult, ItemResult};
-use crate::explain::{warn, Args, Code, Line, Lines, Warning, WarningCode};
+use crate::evaluation::{CapKind, Evaluation};
+use crate::explain::{Args, Code, WarningCode};
 use crate::filing::Filing;
-use crate::name::Name;
 use crate::num::{add, mul, round, sub};
+use crate::outcome::{
+    CapRecord, CoefficientValue, GroupPoints, ItemPoints, Note, Notice, Outcome, Record, Scratch, Subject, Totals,
+};
 use crate::scheme::{Effect, EmptyCounts, VetoEffect};
-use inputs::{Inputs, Slot, Tally};
-use small::Small;
+use inputs::{Inputs, Reading, Slot, Tally};
+use std::cell::RefCell;
 
 /// Evaluates a filing. A half-filled draft evaluates: missing values count as 0 / not done
 /// and are listed as warnings where the indicator is required.
@@ -35,20 +36,59 @@ use small::Small;
 /// # Errors
 /// [`Error::SchemeMismatch`] when the filing names another scheme id or version.
 pub fn evaluate(scheme: &CompiledScheme, filing: &Filing) -> Result<Evaluation, Error> {
-    run(scheme, &Inputs::from_filing(scheme, filing))
+    with_scratch(|scratch| scheme.evaluate_into(filing, scratch).map(|outcome| outcome.to_evaluation()))
+}
+
+thread_local! {
+    /// The scratch behind [`evaluate`] and [`CompiledScheme::evaluate_json`]: growing a
+    /// fresh one on every call cost about 2,900 instructions on the bench scheme. A few
+    /// KB per thread, kept for the thread's life.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Runs `f` with this thread's scratch, taken out for the call and put back after (so a
+/// nested call, or one during the thread's teardown, simply starts from an empty one).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    let mut scratch = SCRATCH.try_with(|cell| cell.take()).unwrap_or_default();
+    let result = f(&mut scratch);
+    // Fails only while the thread is being torn down; the buffers are then just dropped.
+    let _ = SCRATCH.try_with(|cell| cell.replace(scratch));
+    result
 }
 
 impl CompiledScheme {
     /// Evaluates filing JSON (see [`crate::filing`] for its shape) without building an
-    /// intermediate [`Filing`]: the fast path the phone calls on every keystroke.
+    /// intermediate [`Filing`].
     ///
     /// # Errors
     /// [`Error::Json`] when the text is not a filing; [`Error::SchemeMismatch`] as for
     /// [`evaluate`].
     pub fn evaluate_json(&self, filing_json: &str) -> Result<Evaluation, Error> {
-        let mut inputs = Inputs::empty(self);
-        inputs.read_json(filing_json)?;
-        run(self, &inputs)
+        with_scratch(|scratch| self.evaluate_json_into(filing_json, scratch).map(|outcome| outcome.to_evaluation()))
+    }
+
+    /// The fast path for every keystroke: evaluates filing JSON into `scratch` (reused
+    /// from call to call: once its buffers have grown, a usual filing allocates nothing;
+    /// a `selected` list, a string with escapes or an error still do) and returns the
+    /// compact [`Outcome`]; `outcome.to_evaluation()` is what
+    /// [`CompiledScheme::evaluate_json`] returns.
+    ///
+    /// # Errors
+    /// As [`CompiledScheme::evaluate_json`].
+    pub fn evaluate_json_into<'s>(&'s self, filing_json: &str, scratch: &'s mut Scratch) -> Result<Outcome<'s>, Error> {
+        scratch.reset(self);
+        Reading { scheme: self, inputs: &mut scratch.inputs }.json(filing_json)?;
+        run(self, scratch)
+    }
+
+    /// [`CompiledScheme::evaluate_json_into`] for an owned [`Filing`].
+    ///
+    /// # Errors
+    /// As [`evaluate`].
+    pub fn evaluate_into<'s>(&'s self, filing: &Filing, scratch: &'s mut Scratch) -> Result<Outcome<'s>, Error> {
+        scratch.reset(self);
+        Reading { scheme: self, inputs: &mut scratch.inputs }.filing(filing);
+        run(self, scratch)
     }
 }
 
@@ -61,35 +101,62 @@ pub fn evaluate_json(scheme_json: &str, filing_json: &str) -> Result<Evaluation,
     CompiledScheme::from_json(scheme_json)?.evaluate_json(filing_json)
 }
 
-/// A cap that changed a number, as a line.
-fn cap_line(code: Code, named: Option<(&'static str, &'static str)>, before: Decimal, after: Decimal) -> Line {
-    match named {
-        Some((id, name)) => Line::named(code, id, name, None, Args::two(before, after)),
-        None => Line::overall(code, None, Args::two(before, after)),
-    }
+// Lines and warnings are added through these few out-of-line functions rather than built
+// where they arise: writing every field at each of the evaluator's forty-odd places was
+// about 5 KB of the WebAssembly module.
+
+/// Adds an explanation line without a note.
+#[inline(never)]
+pub(crate) fn line(lines: &mut Vec<Record>, code: Code, subject: Subject, points: Option<Decimal>, args: Args) {
+    lines.push(Record { code, subject, note: Note::None, points, args });
+}
+
+/// Adds an explanation line with a note (a label, unit, grade or adjustment).
+#[inline(never)]
+fn noted(lines: &mut Vec<Record>, code: Code, subject: Subject, note: Note, points: Option<Decimal>, args: Args) {
+    lines.push(Record { code, subject, note, points, args });
+}
+
+/// Adds a warning.
+#[inline(never)]
+pub(crate) fn warn(warnings: &mut Vec<Notice>, code: WarningCode, subject: Subject, args: Args) {
+    warnings.push(Notice { code, subject, args });
+}
+
+/// A cap that changed a number: recorded, and explained by a line.
+#[inline(never)]
+fn cap(
+    scratch_caps: &mut Vec<CapRecord>,
+    lines: &mut Vec<Record>,
+    code: Code,
+    kind: CapKind,
+    subject: Subject,
+    before: Decimal,
+    after: Decimal,
+) {
+    scratch_caps.push(CapRecord { kind, subject, before, after });
+    line(lines, code, subject, None, Args::two(before, after));
 }
 
 /// Where an indicator's value came from when work entries gave it.
-fn entries_line(indicator: &CIndicator, tally: &Tally) -> Line {
+fn entries_line(lines: &mut Vec<Record>, index: usize, indicator: &CIndicator, tally: &Tally) {
     let count = Decimal::from(tally.count);
+    let subject = Subject::Indicator(index as u16);
     match indicator.entries {
-        EntryRule::Any => Line::named(Code::ItemEntriesDone, indicator.id, indicator.name, None, Args::one(count)),
-        _ => Line {
-            note: indicator.unit.map(Name::Borrowed),
-            ..Line::named(Code::ItemEntries, indicator.id, indicator.name, None, Args::two(tally.sum, count))
-        },
+        EntryRule::Any => line(lines, Code::ItemEntriesDone, subject, None, Args::one(count)),
+        _ => {
+            let note = if indicator.unit.is_some() { Note::Unit(index as u16) } else { Note::None };
+            noted(lines, Code::ItemEntries, subject, note, None, Args::two(tally.sum, count));
+        }
     }
 }
 
-/// `Some(points)` rounded to the scheme's scale.
-fn rounded(points: Decimal, scale: u32) -> Option<Decimal> {
-    Some(round(points, scale))
-}
-
 #[allow(clippy::too_many_lines)] // the steps above, in order, read best in one place
-fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error> {
+fn run<'s>(scheme: &'s CompiledScheme, scratch: &'s mut Scratch) -> Result<Outcome<'s>, Error> {
     let reference = &scheme.reference;
-    if let Some(found) = inputs.scheme_id.as_deref() {
+    let Scratch { inputs, lines, warnings, items, groups, caps, vetoes, coefficients, counted } = &mut *scratch;
+    let inputs: &Inputs = inputs;
+    if let Some(found) = inputs.scheme_id.map(|span| inputs.text(span)) {
         if found != &*reference.id {
             return Err(Error::SchemeMismatch { expected: reference.id.to_string(), found: found.to_owned() });
         }
@@ -104,56 +171,52 @@ fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error
     }
     let scale = scheme.scale;
     let settings = scheme.scheme();
-    let mut warnings = Vec::new();
-    // The usual number of lines, and room for a few caps or adjustments without regrowing.
-    let mut lines = Lines::with_capacity(scheme.usual_lines + 4);
-    let mut caps = Vec::new();
-    let month = inputs.period.as_deref().and_then(period_end_month);
+    let month = inputs.period.and_then(|span| period_end_month(inputs.text(span)));
 
     // 1. Empty period and selection.
     let empty_rule = settings.empty_period.as_ref().map(|rule| rule.counts_as);
     let empty = inputs.nothing_to_report && empty_rule.is_some();
     if inputs.nothing_to_report && empty_rule.is_none() {
-        warnings.push(Warning::new(WarningCode::EmptyNotAllowed, None, None));
+        warn(warnings, WarningCode::EmptyNotAllowed, Subject::None, Args::NONE);
     }
-    let counted = selection(scheme, inputs, &mut warnings);
+    selection(scheme, inputs, counted, warnings);
 
     // 2. Items.
-    let mut group_raw: Small<Decimal, 16> = Small::new(scheme.groups.len());
-    let mut items = Vec::with_capacity(scheme.indicators.len());
+    groups.resize(scheme.groups.len(), GroupPoints::default());
+    let zero = round(Decimal::ZERO, scale);
     for (index, indicator) in scheme.indicators.iter().enumerate() {
         let slot = inputs.values[index];
-        let is_counted = counted.as_ref().is_none_or(|counted| counted[index]);
-        let zero = rounded(Decimal::ZERO, scale);
+        let is_counted = counted.get(index).is_none_or(|counted| *counted);
+        let subject = Subject::Indicator(index as u16);
         let computed = if !is_counted {
-            lines.named(Code::ItemNotSelected, indicator.id, indicator.name, zero, Args::NONE);
+            line(lines, Code::ItemNotSelected, subject, Some(zero), Args::NONE);
             Decimal::ZERO
         } else if empty && indicator.own {
             if slot != Slot::Missing {
-                warn(&mut warnings, WarningCode::EmptyWithValues, indicator.id, indicator.name, &[]);
+                warn(warnings, WarningCode::EmptyWithValues, subject, Args::NONE);
             }
-            lines.named(Code::ItemEmptyPeriod, indicator.id, indicator.name, zero, Args::NONE);
+            line(lines, Code::ItemEmptyPeriod, subject, Some(zero), Args::NONE);
             Decimal::ZERO
         } else {
             if indicator.required && slot == Slot::Missing && indicator.sources.is_empty() {
-                warn(&mut warnings, WarningCode::ValueMissing, indicator.id, indicator.name, &[]);
+                warn(warnings, WarningCode::ValueMissing, subject, Args::NONE);
             }
             if let Some(tally) = inputs.entries.get(index).filter(|tally| tally.count > 0) {
-                lines.push(entries_line(indicator, tally));
+                entries_line(lines, index, indicator, tally);
             }
-            let scored = method::score(scheme, indicator, slot, inputs, month, &mut warnings, &mut lines);
+            let scored = method::score(scheme, index, indicator, slot, inputs, month, warnings, lines);
             let points = round(scored.points, scale);
-            let named = Some((indicator.id, indicator.name));
-            lines.noted(scored.code, named, Some(points), scored.args, scored.note.map(Name::Borrowed));
-            if let Some((before, cap)) = scored.cap {
-                caps.push(CapHit { kind: CapKind::Item, id: Some(Name::Borrowed(indicator.id)), before, after: cap });
-                lines.push(cap_line(Code::CapItem, Some((indicator.id, indicator.name)), before, cap));
+            noted(lines, scored.code, subject, scored.note, Some(points), scored.args);
+            if let Some((before, after)) = scored.cap {
+                cap(caps, lines, Code::CapItem, CapKind::Item, subject, before, after);
             }
             points
         };
         let mut points = computed;
         let mut adjusted = false;
-        if let Some(adjustment) = inputs.adjustments.iter().rev().find(|a| a.indicator == index) {
+        if let Some((which, adjustment)) =
+            inputs.adjustments.iter().enumerate().rev().find(|(_, a)| a.indicator == index)
+        {
             let wanted = round(adjustment.points, scale);
             let mut allowed = wanted.max(Decimal::ZERO);
             if let Some(max) = indicator.max {
@@ -161,78 +224,59 @@ fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error
             }
             let allowed = round(allowed, scale);
             if allowed != wanted {
-                warn(&mut warnings, WarningCode::AdjustmentRange, indicator.id, indicator.name, &[wanted, allowed]);
+                warn(warnings, WarningCode::AdjustmentRange, subject, Args::two(wanted, allowed));
             }
-            lines.push(Line {
-                note: Some(adjustment.reason.clone()),
-                by: Some(adjustment.by.clone()),
-                ..Line::named(
-                    Code::ItemAdjusted,
-                    indicator.id,
-                    indicator.name,
-                    Some(allowed),
-                    Args::two(computed, allowed),
-                )
-            });
+            let note = Note::Adjustment(which as u16);
+            noted(lines, Code::ItemAdjusted, subject, note, Some(allowed), Args::two(computed, allowed));
             points = allowed;
             adjusted = true;
         }
-        group_raw[indicator.group] = add(group_raw[indicator.group], points);
-        items.push(ItemResult {
-            id: Name::Borrowed(indicator.id),
-            group: Name::Borrowed(scheme.groups[indicator.group].id),
-            counted: is_counted,
-            computed,
-            points,
-            adjusted,
-            max: indicator.max,
-        });
+        let group = &mut groups[indicator.group];
+        group.raw = add(group.raw, points);
+        items.push(ItemPoints { counted: is_counted, computed, points, adjusted });
     }
 
     // 3. Groups, bonus and penalty.
     let (mut base, mut bonus, mut penalty) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    let mut groups = Vec::with_capacity(scheme.groups.len());
-    for (group, &raw) in scheme.groups.iter().zip(group_raw.iter()) {
+    for (index, (group, sums)) in scheme.groups.iter().zip(groups.iter_mut()).enumerate() {
+        let raw = sums.raw;
+        let subject = Subject::Group(index as u16);
         let points = match group.cap {
-            Some(cap) if raw > cap => {
-                caps.push(CapHit { kind: CapKind::Group, id: Some(Name::Borrowed(group.id)), before: raw, after: cap });
-                lines.push(cap_line(Code::CapGroup, Some((group.id, group.name)), raw, cap));
-                cap
+            Some(after) if raw > after => {
+                cap(caps, lines, Code::CapGroup, CapKind::Group, subject, raw, after);
+                after
             }
             _ => raw,
         };
-        lines.named(Code::GroupTotal, group.id, group.name, Some(points), Args::one(raw));
+        line(lines, Code::GroupTotal, subject, Some(points), Args::one(raw));
         match group.effect {
             Effect::Add => base = add(base, points),
             Effect::Bonus => bonus = add(bonus, points),
             Effect::Penalty => penalty = add(penalty, points),
         }
-        groups.push(GroupResult { id: Name::Borrowed(group.id), effect: group.effect, raw, points });
+        sums.points = points;
     }
     let totals = &settings.totals;
-    for (amount, cap, kind, code) in [
+    for (amount, limit, kind, code) in [
         (&mut bonus, totals.bonus_cap, CapKind::Bonus, Code::CapBonus),
         (&mut penalty, totals.penalty_cap, CapKind::Penalty, Code::CapPenalty),
     ] {
-        if let Some(cap) = cap.filter(|cap| *amount > *cap) {
-            caps.push(CapHit { kind, id: None, before: *amount, after: cap });
-            lines.push(cap_line(code, None, *amount, cap));
-            *amount = cap;
+        if let Some(limit) = limit.filter(|limit| *amount > *limit) {
+            cap(caps, lines, code, kind, Subject::None, *amount, limit);
+            *amount = limit;
         }
     }
 
     // 4. Subtotal and floor.
     let mut subtotal = sub(add(base, bonus), penalty);
-    lines.overall(Code::Subtotal, Some(subtotal), Args::three(base, bonus, penalty));
+    line(lines, Code::Subtotal, Subject::None, Some(subtotal), Args::three(base, bonus, penalty));
     if subtotal < totals.floor {
-        caps.push(CapHit { kind: CapKind::Floor, id: None, before: subtotal, after: totals.floor });
-        lines.push(cap_line(Code::CapFloor, None, subtotal, totals.floor));
+        cap(caps, lines, Code::CapFloor, CapKind::Floor, Subject::None, subtotal, totals.floor);
         subtotal = totals.floor;
     }
 
     // 5. Coefficients, total cap, rounding.
     let mut product = Decimal::ONE;
-    let mut coefficients = Vec::with_capacity(scheme.coefficients.len());
     for (offset, coefficient) in scheme.coefficients.iter().enumerate() {
         let slot = inputs.values[scheme.indicators.len() + scheme.vetoes.len() + offset];
         let given = match slot {
@@ -240,38 +284,31 @@ fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error
             _ => coefficient.default,
         };
         let value = given.clamp(coefficient.min, coefficient.max);
+        let subject = Subject::Coefficient(offset as u16);
         if value == given {
-            lines.named(Code::Coefficient, coefficient.id, coefficient.name, None, Args::one(value));
+            line(lines, Code::Coefficient, subject, None, Args::one(value));
         } else {
-            caps.push(CapHit {
-                kind: CapKind::Coefficient,
-                id: Some(Name::Borrowed(coefficient.id)),
-                before: given,
-                after: value,
-            });
-            let args = Args::two(given, value);
-            lines.named(Code::CapCoefficient, coefficient.id, coefficient.name, None, args);
+            caps.push(CapRecord { kind: CapKind::Coefficient, subject, before: given, after: value });
+            line(lines, Code::CapCoefficient, subject, None, Args::two(given, value));
         }
         product = mul(product, value);
-        coefficients.push(CoefficientApplied { id: Name::Borrowed(coefficient.id), value, clamped: value != given });
+        coefficients.push(CoefficientValue { value, clamped: value != given });
     }
     let mut total = subtotal;
     if !coefficients.is_empty() {
         total = mul(subtotal, product);
-        lines.overall(Code::Coefficients, Some(total), Args::two(product, subtotal));
+        line(lines, Code::Coefficients, Subject::None, Some(total), Args::two(product, subtotal));
     }
-    if let Some(cap) = totals.max_total.filter(|cap| total > *cap) {
-        caps.push(CapHit { kind: CapKind::Total, id: None, before: total, after: cap });
-        lines.push(cap_line(Code::CapTotal, None, total, cap));
-        total = cap;
+    if let Some(limit) = totals.max_total.filter(|limit| total > *limit) {
+        cap(caps, lines, Code::CapTotal, CapKind::Total, Subject::None, total, limit);
+        total = limit;
     }
     let unrounded = total;
     let mut total = round(total, scale);
-    lines.overall(Code::Total, Some(total), Args::two(unrounded, Decimal::from(scale)));
+    line(lines, Code::Total, Subject::None, Some(total), Args::two(unrounded, Decimal::from(scale)));
 
     // 6. Vetoes and grade.
     let vetoes_at = scheme.indicators.len();
-    let mut fired = Vec::new();
     let mut grade_cap: Option<usize> = None;
     let mut grade_set: Option<(usize, bool)> = None;
     let mut restrictive = false;
@@ -279,45 +316,33 @@ fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error
         if inputs.values[vetoes_at + offset] != Slot::Bool(true) {
             continue;
         }
-        fired.push(Name::Borrowed(veto.id));
+        vetoes.push(offset as u16);
+        let subject = Subject::Veto(offset as u16);
         match &veto.effect {
             VetoEffect::Zero => {
                 restrictive = true;
-                let zero = round(Decimal::ZERO, scale);
-                lines.named(Code::VetoZero, veto.id, veto.name, Some(zero), Args::NONE);
+                line(lines, Code::VetoZero, subject, Some(zero), Args::NONE);
                 if !total.is_zero() {
-                    caps.push(CapHit {
-                        kind: CapKind::Veto,
-                        id: Some(Name::Borrowed(veto.id)),
-                        before: total,
-                        after: Decimal::ZERO,
-                    });
+                    caps.push(CapRecord { kind: CapKind::Veto, subject, before: total, after: Decimal::ZERO });
                 }
                 total = zero;
             }
             VetoEffect::TotalCap { points } => {
                 restrictive = true;
-                lines.named(Code::VetoTotalCap, veto.id, veto.name, None, Args::one(*points));
+                line(lines, Code::VetoTotalCap, subject, None, Args::one(*points));
                 if total > *points {
-                    caps.push(CapHit {
-                        kind: CapKind::Veto,
-                        id: Some(Name::Borrowed(veto.id)),
-                        before: total,
-                        after: *points,
-                    });
+                    caps.push(CapRecord { kind: CapKind::Veto, subject, before: total, after: *points });
                     total = round(*points, scale);
                 }
             }
             VetoEffect::GradeCap { .. } => {
                 restrictive = true;
-                let grade = Some(Name::Borrowed(scheme.bands[veto.band].grade));
-                lines.noted(Code::VetoGradeCap, Some((veto.id, veto.name)), None, Args::NONE, grade);
+                noted(lines, Code::VetoGradeCap, subject, Note::Grade(veto.band as u16), None, Args::NONE);
                 grade_cap = Some(grade_cap.map_or(veto.band, |band| band.max(veto.band)));
             }
             VetoEffect::GradeSet { outside_quota, .. } => {
                 let args = Args::one(Decimal::from(u8::from(*outside_quota)));
-                let grade = Some(Name::Borrowed(scheme.bands[veto.band].grade));
-                lines.noted(Code::VetoGradeSet, Some((veto.id, veto.name)), None, args, grade);
+                noted(lines, Code::VetoGradeSet, subject, Note::Grade(veto.band as u16), None, args);
                 grade_set = grade_set.or(Some((veto.band, *outside_quota)));
             }
         }
@@ -333,24 +358,19 @@ fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error
     }
     match band {
         Some(band) => {
-            let found = &scheme.bands[band];
-            lines.noted(Code::Grade, None, Some(total), Args::one(found.min), Some(Name::Borrowed(found.grade)));
+            let args = Args::one(scheme.bands[band].min);
+            noted(lines, Code::Grade, Subject::None, Note::Grade(band as u16), Some(total), args);
         }
-        None => lines.overall(Code::GradeNone, Some(total), Args::NONE),
+        None => line(lines, Code::GradeNone, Subject::None, Some(total), Args::NONE),
     }
     let excluded = empty && empty_rule == Some(EmptyCounts::Excluded);
     if excluded {
-        lines.overall(Code::PeriodExcluded, None, Args::NONE);
+        line(lines, Code::PeriodExcluded, Subject::None, None, Args::NONE);
     }
-    warnings.extend(inputs.warnings.iter().cloned());
 
-    Ok(Evaluation {
-        scheme: reference.clone(),
-        engine: scheme.engine.clone(),
-        period: inputs.period.as_deref().map(str::to_owned),
-        rounding: settings.rounding,
+    let totals = Totals {
         total,
-        grade: band.map(|band| Name::Borrowed(scheme.bands[band].grade)),
+        band: band.map(|band| band as u16),
         outside_quota,
         nothing_to_report: empty,
         excluded_from_rollup: excluded,
@@ -358,39 +378,36 @@ fn run(scheme: &CompiledScheme, inputs: &Inputs<'_>) -> Result<Evaluation, Error
         bonus,
         penalty,
         coefficient: product,
-        items,
-        groups,
-        caps,
-        vetoes: fired,
-        coefficients,
-        warnings,
-        lines: lines.0,
-    })
+    };
+    Ok(Outcome { scheme, scratch, totals })
 }
 
-/// Which indicators count. `None`: all of them (the scheme has no `max_selected`).
-fn selection(scheme: &CompiledScheme, inputs: &Inputs<'_>, warnings: &mut Vec<Warning>) -> Option<Vec<bool>> {
-    let max = scheme.scheme().max_selected? as usize;
-    let mut counted: Vec<bool> = scheme.indicators.iter().map(|indicator| !indicator.selectable).collect();
-    let picked: Vec<usize> = match &inputs.selected {
-        Some(selected) => selected.clone(),
-        // Not stated: the selectable indicators that carry a value, in scheme order.
-        None => scheme
-            .indicators
-            .iter()
-            .enumerate()
-            .filter(|(index, indicator)| indicator.selectable && !matches!(inputs.values[*index], Slot::Missing))
-            .map(|(index, _)| index)
-            .collect(),
+/// Which indicators count, into `counted` (left empty when all of them do: the scheme has
+/// no `max_selected`).
+fn selection(scheme: &CompiledScheme, inputs: &Inputs, counted: &mut Vec<bool>, warnings: &mut Vec<Notice>) {
+    let Some(max) = scheme.scheme().max_selected.map(|max| max as usize) else {
+        return;
     };
-    let given = picked.len();
+    counted.extend(scheme.indicators.iter().map(|indicator| !indicator.selectable));
+    let mut given = 0;
+    let mut pick = |index: usize| {
+        if given < max {
+            counted[index] = true;
+        }
+        given += 1;
+    };
+    if inputs.has_selected {
+        inputs.selected.iter().for_each(|index| pick(*index));
+    } else {
+        // Not stated: the selectable indicators that carry a value, in scheme order.
+        for (index, indicator) in scheme.indicators.iter().enumerate() {
+            if indicator.selectable && !matches!(inputs.values[index], Slot::Missing) {
+                pick(index);
+            }
+        }
+    }
     if given > max {
-        warnings.push(
-            Warning::new(WarningCode::SelectedTooMany, None, None).args(&[Decimal::from(given), Decimal::from(max)]),
-        );
+        let args = Args::two(Decimal::from(given), Decimal::from(max));
+        warn(warnings, WarningCode::SelectedTooMany, Subject::None, args);
     }
-    for index in picked.into_iter().take(max) {
-        counted[index] = true;
-    }
-    Some(counted)
 }
