@@ -17,6 +17,7 @@ pub mod review;
 pub mod rights;
 pub mod sanliang;
 pub mod schemes;
+pub mod sealer;
 pub mod social;
 pub mod startup;
 pub mod storage;

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rules_wasm::CompiledScheme;
 
 use crate::error::OrInternal;
-use crate::storage::schemes::{self, SchemeRow};
+use crate::storage::schemes::{self, SchemeRow, VersionSpan};
 use crate::storage::{self, Conn, Db};
 
 /// The five seed systems, shipped with the server as configuration templates.
@@ -87,13 +87,40 @@ pub async fn install_builtin(db: &Db) -> Result<(), SchemeError> {
 /// A scheme's identity: its id and version.
 type SchemeKey = (String, i64);
 
-/// Compiled schemes by (id, version), shared by all requests.
+/// Stored and compiled schemes by (id, version), shared by all requests.
 #[derive(Debug, Default, Clone)]
 pub struct SchemeCache {
     inner: Arc<RwLock<HashMap<SchemeKey, Arc<CompiledScheme>>>>,
+    rows: Arc<RwLock<HashMap<SchemeKey, Arc<SchemeRow>>>>,
 }
 
 impl SchemeCache {
+    /// The stored row of (id, version): read once, then from memory. Which version
+    /// applies is always asked of the database (new versions get published); a version's
+    /// row, once stored, never changes.
+    ///
+    /// # Errors
+    /// The database's, on the first read.
+    pub async fn row(
+        &self,
+        conn: &mut Conn<'_>,
+        id: &str,
+        version: i64,
+    ) -> Result<Option<Arc<SchemeRow>>, sqlx::Error> {
+        let key = (id.to_string(), version);
+        if let Some(hit) = self.rows.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(Some(hit));
+        }
+        let Some(row) = schemes::get(conn, id, version).await? else {
+            return Ok(None);
+        };
+        let row = Arc::new(row);
+        if let Ok(mut m) = self.rows.write() {
+            m.insert(key, row.clone());
+        }
+        Ok(Some(row))
+    }
+
     /// The compiled scheme of a stored row.
     ///
     /// # Errors
@@ -115,6 +142,16 @@ impl SchemeCache {
     }
 }
 
+/// The newest of `spans` in effect on `day` (what `storage::schemes::effective` asks
+/// the database).
+pub fn newest_in_effect(spans: &[VersionSpan], day: NaiveDate) -> Option<i64> {
+    spans
+        .iter()
+        .filter(|s| s.effective_from <= day && s.effective_to.is_none_or(|to| day <= to))
+        .map(|s| s.version)
+        .max()
+}
+
 /// Whether a scheme version is in effect on `day`.
 pub fn in_effect(row: &SchemeRow, day: NaiveDate) -> bool {
     row.effective_from <= day && row.effective_to.is_none_or(|to| day <= to)
@@ -123,6 +160,22 @@ pub fn in_effect(row: &SchemeRow, day: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn span(version: i64, from: &str, to: Option<&str>) -> VersionSpan {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        VersionSpan { version, effective_from: day(from), effective_to: to.map(day) }
+    }
+
+    #[test]
+    fn the_newest_version_in_effect_on_the_day_applies() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let spans =
+            [span(3, "2027-01-01", None), span(2, "2026-06-01", Some("2026-12-31")), span(1, "2026-01-01", None)];
+        assert_eq!(newest_in_effect(&spans, day("2026-03-01")), Some(1));
+        assert_eq!(newest_in_effect(&spans, day("2026-11-30")), Some(2));
+        assert_eq!(newest_in_effect(&spans, day("2027-02-01")), Some(3));
+        assert_eq!(newest_in_effect(&spans, day("2025-12-31")), None);
+    }
 
     #[test]
     fn every_builtin_scheme_compiles_and_names_its_file() {

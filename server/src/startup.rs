@@ -100,17 +100,22 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight
-    /// finish and closes the pool.
+    /// finish, seals the audit entries they appended and closes the pool. The audit
+    /// log's sealer runs alongside all the while.
     ///
     /// # Errors
     /// An I/O error of the listener.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let Self { listener, router, db } = self;
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        let (stop_sealer, stopped) = tokio::sync::watch::channel(false);
+        let sealer = tokio::spawn(crate::sealer::run(db.clone(), stopped));
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        let _ = stop_sealer.send(true);
+        let _ = sealer.await;
         db.close().await;
-        Ok(())
+        served
     }
 }
 

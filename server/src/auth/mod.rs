@@ -165,12 +165,13 @@ impl Auth {
         };
         let mut pooled = self.db.acquire().await.or_internal("acquire")?;
         let mut conn = pooled.conn();
-        let identity =
+        let rows =
             sessions::find_active(&mut conn, &session_id, user_id, storage::now()).await.or_internal("session")?;
-        match identity {
-            None => Ok(None),
-            Some(identity) => Ok(Some(complete_user(&mut conn, identity).await?)),
-        }
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let roles: Vec<&str> = rows.iter().filter_map(|r| r.role.as_deref()).collect();
+        Ok(Some(complete_user(&mut conn, first.identity(), &roles).await?))
     }
 
     /// Revokes the request's session (if any) and returns the `Set-Cookie` that clears it.
@@ -218,13 +219,22 @@ impl Auth {
 pub async fn load_session_user(conn: &mut Conn<'_>, user_id: i64) -> Result<Option<SessionUser>, AppError> {
     match users::identity(conn, user_id).await.or_internal("identity")? {
         None => Ok(None),
-        Some(identity) => Ok(Some(complete_user(conn, identity).await?)),
+        Some(identity) => {
+            let roles = users::roles(conn, identity.id).await.or_internal("roles")?;
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            Ok(Some(complete_user(conn, identity, &roles).await?))
+        }
     }
 }
 
-async fn complete_user(conn: &mut Conn<'_>, identity: users::IdentityRow) -> Result<SessionUser, AppError> {
-    let roles = users::roles(conn, identity.id).await.or_internal("roles")?;
-    let mut roles: Vec<Role> = roles.iter().filter_map(|r| Role::parse(r)).collect();
+/// A [`SessionUser`] from its identity and role names; only leaders cost another query
+/// (the units they supervise).
+async fn complete_user(
+    conn: &mut Conn<'_>,
+    identity: users::IdentityRow,
+    role_names: &[&str],
+) -> Result<SessionUser, AppError> {
+    let mut roles: Vec<Role> = role_names.iter().filter_map(|r| Role::parse(r)).collect();
     roles.sort();
     let supervised_units = if roles.contains(&Role::Leader) {
         users::supervised_unit_ids(conn, identity.id).await.or_internal("units")?

@@ -7,11 +7,13 @@ use app::filing::{DraftBody, FilingContext, FilingStatus, Receipt, SchemeInfo, S
 use app::model::{Role, SessionUser};
 use app::period::{self, Kind, Period};
 use app::review::OwnReportDue;
+use std::sync::Arc;
+
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use super::own_person;
 use crate::error::OrInternal;
-use crate::schemes::{in_effect, SchemeCache};
+use crate::schemes::{in_effect, newest_in_effect, SchemeCache};
 use crate::storage::filings::{self, FilingRow};
 use crate::storage::org::{PersonRow, UnitRow};
 use crate::storage::schemes::{self, BindingRow, SchemeRow};
@@ -22,7 +24,7 @@ pub struct Resolved {
     pub person: PersonRow,
     pub unit: UnitRow,
     pub binding: BindingRow,
-    pub scheme: SchemeRow,
+    pub scheme: Arc<SchemeRow>,
     pub period: Period,
     pub late: bool,
 }
@@ -34,6 +36,7 @@ pub struct Resolved {
 /// [`AppError::Invalid`] for a malformed, future or closed period.
 pub async fn resolve(
     conn: &mut Conn<'_>,
+    cache: &SchemeCache,
     user: &SessionUser,
     requested: Option<&str>,
     today: NaiveDate,
@@ -44,7 +47,12 @@ pub async fn resolve(
     else {
         return Ok(None);
     };
-    let Some(today_scheme) = schemes::effective(conn, &binding.scheme_id, today).await.or_internal("scheme")? else {
+    // One read of which versions exist; the rows themselves come from the cache.
+    let versions = schemes::versions(conn, &binding.scheme_id).await.or_internal("scheme versions")?;
+    let Some(today_version) = newest_in_effect(&versions, today) else {
+        return Ok(None);
+    };
+    let Some(today_scheme) = cache.row(conn, &binding.scheme_id, today_version).await.or_internal("scheme")? else {
         return Ok(None);
     };
     let kind = Kind::parse(&today_scheme.period_kind).ok_or(AppError::Internal)?;
@@ -82,10 +90,11 @@ pub async fn resolve(
     };
 
     // The version in effect at the end of the period is the one to file under.
-    let scheme = match schemes::effective(conn, &binding.scheme_id, period.last_day().min(today)).await {
-        Ok(Some(row)) => row,
-        Ok(None) => today_scheme,
-        Err(e) => return Err(e).or_internal("scheme"),
+    let scheme = match newest_in_effect(&versions, period.last_day().min(today)) {
+        Some(version) if version != today_version => {
+            cache.row(conn, &binding.scheme_id, version).await.or_internal("scheme")?.unwrap_or(today_scheme)
+        }
+        _ => today_scheme,
     };
     Ok(Some(Resolved { person, unit, binding, scheme, period, late }))
 }
@@ -104,7 +113,7 @@ pub async fn context(
     let today = super::china_today(now);
     let mut pooled = db.acquire().await.or_internal("acquire")?;
     let mut conn = pooled.conn();
-    let Some(r) = resolve(&mut conn, user, requested, today).await? else {
+    let Some(r) = resolve(&mut conn, cache, user, requested, today).await? else {
         return Ok(None);
     };
     let compiled = cache.compiled(&r.scheme)?;
@@ -174,11 +183,11 @@ pub async fn own_report_due(
     let today = super::china_today(now);
     let mut pooled = db.acquire().await.or_internal("acquire")?;
     let mut conn = pooled.conn();
-    let Some(kind) = resolve(&mut conn, user, None, today).await?.map(|r| r.period.kind) else {
+    let Some(kind) = resolve(&mut conn, cache, user, None, today).await?.map(|r| r.period.kind) else {
         return Ok(None);
     };
     let previous = Period::containing(kind, today).previous().to_string();
-    let r = match resolve(&mut conn, user, Some(&previous), today).await {
+    let r = match resolve(&mut conn, cache, user, Some(&previous), today).await {
         Ok(Some(r)) => r,
         // Closed: past its deadline where the scheme takes no late filings.
         Ok(None) | Err(AppError::Invalid { .. }) => return Ok(None),

@@ -28,9 +28,8 @@ pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
 pub async fn own_person(conn: &mut Conn<'_>, user: &SessionUser) -> Result<(PersonRow, UnitRow), AppError> {
     rights::require_role(user, Role::Cadre)?;
     let person_id = user.person_id.ok_or(AppError::Forbidden)?;
-    let person = org::person(conn, person_id).await.or_internal("person")?.ok_or(AppError::Forbidden)?;
-    let unit = org::unit(conn, person.unit_id).await.or_internal("unit")?.ok_or(AppError::Internal)?;
-    Ok((person, unit))
+    // A person's unit is a foreign key: a person without one is no person.
+    org::person_and_unit(conn, person_id).await.or_internal("person")?.ok_or(AppError::Forbidden)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::context::{receipt_of, resolve, scheme_fits_period};
 use crate::error::{internal, OrInternal};
 use crate::schemes::SchemeCache;
 use crate::storage::filings::{self, NewFiling};
-use crate::storage::{self, audit, evidence, schemes, tasks, Db};
+use crate::storage::{self, audit, evidence, tasks, Conn, Db};
 
 /// An idempotency key: 16–64 characters of `[A-Za-z0-9_-]` (a UUID fits).
 pub fn valid_key(key: &str) -> bool {
@@ -35,20 +35,20 @@ pub async fn submit(
     if !valid_key(&sub.idempotency_key) {
         return Err(AppError::invalid("idempotency_key", "提交编号无效"));
     }
-    if let Some(receipt) = replay(db, user, &sub.idempotency_key).await? {
-        return Ok(receipt);
-    }
-
     let today = super::china_today(now);
     let mut pooled = db.acquire().await.or_internal("acquire")?;
     let mut conn = pooled.conn();
-    let r = resolve(&mut conn, user, Some(&sub.period), today)
+    if let Some(receipt) = replay(&mut conn, user, &sub.idempotency_key).await? {
+        return Ok(receipt);
+    }
+    let r = resolve(&mut conn, cache, user, Some(&sub.period), today)
         .await?
         .ok_or_else(|| AppError::invalid("scheme", "您的单位和层级尚未配置考核方案"))?;
     if sub.scheme_id != r.binding.scheme_id {
         return Err(AppError::invalid("scheme", "填报所用方案已不是您的考核方案，请刷新页面后重新填报"));
     }
-    let row = schemes::get(&mut conn, &sub.scheme_id, i64::from(sub.scheme_version))
+    let row = cache
+        .row(&mut conn, &sub.scheme_id, i64::from(sub.scheme_version))
         .await
         .or_internal("scheme")?
         .filter(|row| scheme_fits_period(row, r.period))
@@ -119,9 +119,17 @@ pub async fn submit(
         match store(db, user, &sub.idempotency_key, &new, now).await {
             Ok(receipt) => return Ok(receipt),
             Err(Stored::Failed(e)) => return Err(e),
-            Err(Stored::Duplicate | Stored::Raced) => {
-                if let Some(receipt) = replay(db, user, &sub.idempotency_key).await? {
+            // The key is not looked up inside the transaction, so whether it was this very
+            // submission that a concurrent request committed is asked here.
+            Err(outcome @ (Stored::Duplicate | Stored::Raced | Stored::UnderReview)) => {
+                let mut pooled = db.acquire().await.or_internal("acquire")?;
+                if let Some(receipt) = replay(&mut pooled.conn(), user, &sub.idempotency_key).await? {
                     return Ok(receipt);
+                }
+                if matches!(outcome, Stored::UnderReview) {
+                    return Err(AppError::Conflict {
+                        message: "本期填报已进入审核，如需修改请联系分管领导退回".into(),
+                    });
                 }
             }
         }
@@ -134,6 +142,8 @@ enum Stored {
     Duplicate,
     /// Another submission for the same period committed first.
     Raced,
+    /// The filing is with its reviewer; the cadre may no longer replace it.
+    UnderReview,
     Failed(AppError),
 }
 
@@ -144,7 +154,11 @@ impl From<AppError> for Stored {
 }
 
 /// The write transaction: insert or replace the filing, record the key, drop the draft,
-/// append to the audit log.
+/// append to the audit log. Every statement here runs while SQLite's one writer (or, on
+/// PostgreSQL, the audit chain's lock at the end) is held, so it does no read it can
+/// do without: the key is not looked up first (its unique index answers when the
+/// submission is recorded, and the transaction then rolls back), and the filing as
+/// stored comes back from the write itself.
 async fn store(
     db: &Db,
     user: &SessionUser,
@@ -153,25 +167,18 @@ async fn store(
     now: DateTime<Utc>,
 ) -> Result<Receipt, Stored> {
     let mut tx = db.begin().await.or_internal("begin")?;
-    if filings::submission(&mut tx.conn(), key).await.or_internal("submission")?.is_some() {
-        return Err(Stored::Duplicate);
-    }
-    let existing = filings::for_person_period(&mut tx.conn(), new.person_id, new.period).await.or_internal("filing")?;
-    let (filing_id, before) = match existing {
-        None => {
-            let id = match filings::insert(&mut tx.conn(), new, now).await {
-                Ok(id) => id,
-                Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
-                Err(e) => return Err(Stored::Failed(internal("insert filing", e))),
-            };
-            (id, None)
-        }
+    let existing =
+        filings::for_person_period_to_replace(&mut tx.conn(), new.person_id, new.period).await.or_internal("filing")?;
+    let (stored, before) = match existing {
+        None => match filings::insert(&mut tx.conn(), new, now).await {
+            Ok(stored) => (stored, None),
+            Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
+            Err(e) => return Err(Stored::Failed(internal("insert filing", e))),
+        },
         Some(f) => {
             let status = FilingStatus::parse(&f.status).unwrap_or(FilingStatus::Submitted);
             if !status.editable_by_cadre() {
-                return Err(Stored::Failed(AppError::Conflict {
-                    message: "本期填报已进入审核，如需修改请联系分管领导退回".into(),
-                }));
+                return Err(Stored::UnderReview);
             }
             // On PostgreSQL a concurrent replacement of the same filing archives the same
             // revision first: its key in filing_revisions then collides with ours.
@@ -180,16 +187,17 @@ async fn store(
                 Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
                 Err(e) => return Err(Stored::Failed(internal("archive", e))),
             }
-            if !filings::replace(&mut tx.conn(), f.id, f.version, new, now).await.or_internal("replace")? {
+            let Some(stored) =
+                filings::replace(&mut tx.conn(), f.id, f.version, new, now).await.or_internal("replace")?
+            else {
                 return Err(Stored::Raced);
-            }
-            (f.id, Some(json!({ "revision": f.revision, "total": f.total, "status": f.status })))
+            };
+            (stored, Some(json!({ "revision": f.revision, "total": f.total, "status": f.status })))
         }
     };
-    let stored = filings::by_id(&mut tx.conn(), filing_id).await.or_internal("reload")?.ok_or(AppError::Internal)?;
     let receipt = receipt_of(&stored, false);
     let response = serde_json::to_value(&receipt).or_internal("receipt json")?;
-    match filings::insert_submission(&mut tx.conn(), key, new.person_id, filing_id, stored.revision, &response, now)
+    match filings::insert_submission(&mut tx.conn(), key, new.person_id, stored.id, stored.revision, &response, now)
         .await
     {
         Ok(()) => {}
@@ -203,7 +211,7 @@ async fn store(
             actor_user_id: Some(user.id),
             action: "filing.submit".into(),
             subject_type: "filing".into(),
-            subject_id: filing_id.to_string(),
+            subject_id: stored.id.to_string(),
             before,
             after: Some(json!({
                 "period": new.period,
@@ -229,9 +237,8 @@ async fn store(
 }
 
 /// The receipt stored for `key`, if the same person submitted it before.
-async fn replay(db: &Db, user: &SessionUser, key: &str) -> Result<Option<Receipt>, AppError> {
-    let mut pooled = db.acquire().await.or_internal("acquire")?;
-    let Some(stored) = filings::submission(&mut pooled.conn(), key).await.or_internal("submission")? else {
+async fn replay(conn: &mut Conn<'_>, user: &SessionUser, key: &str) -> Result<Option<Receipt>, AppError> {
+    let Some(stored) = filings::submission(conn, key).await.or_internal("submission")? else {
         return Ok(None);
     };
     if Some(stored.person_id) != user.person_id {

@@ -150,8 +150,6 @@ pub struct Social {
     trust_proxy: bool,
     /// The address residents reach the server at (`KAOHE_PUBLIC_URL`), for QR codes.
     public_url: Option<String>,
-    /// Taken around a rating's write on SQLite (see [`Social::sqlite_turn`]).
-    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Campaign headings for the thanks page (see [`Social::heading`]).
     headings: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, page::CampaignHeading>>>,
 }
@@ -183,20 +181,7 @@ impl Social {
             ip_key: IpKey(token::derive_key(secret, "kaohe/social-ip/v1")),
             trust_proxy: settings.trust_proxy,
             public_url: settings.public_url.clone(),
-            sqlite_writer: std::sync::Arc::default(),
             headings: std::sync::Arc::default(),
-        }
-    }
-
-    /// On SQLite, waits for this process's turn to write a rating. SQLite has one writer
-    /// at a time; without this, concurrent ratings queue inside SQLite's busy handler,
-    /// which polls with sleeps of 1 to 100 ms and turned a burst of residents into
-    /// latency spikes. An async mutex hands the turn over at once. SQLite is one process
-    /// by nature, so a process-local lock loses nothing; PostgreSQL needs none.
-    pub async fn sqlite_turn(&self, db: &crate::storage::Db) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match db {
-            crate::storage::Db::Sqlite(_) => Some(self.sqlite_writer.lock().await),
-            crate::storage::Db::Postgres(_) => None,
         }
     }
 

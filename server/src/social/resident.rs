@@ -360,10 +360,9 @@ async fn accept(
             store::rate(&mut pooled.conn(), &rating, now, since, max).await
         }
         // SQLite: `BEGIN IMMEDIATE` takes the write lock before the statement reads, so it
-        // cannot fail on a stale snapshot; the process turn keeps writers out of the busy
-        // handler's sleeps.
-        Db::Sqlite(_) => {
-            let _turn = social.sqlite_turn(db).await;
+        // cannot fail on a stale snapshot; `Db::begin` waits for the process's write turn,
+        // which keeps writers out of the busy handler's sleeps.
+        Db::Sqlite(..) => {
             let mut tx = db.begin().await.map_err(|e| (internal("begin", e), None))?;
             let inserted = store::rate(&mut tx.conn(), &rating, now, since, max).await;
             if inserted.as_ref().is_ok_and(Option::is_some) {

@@ -8,6 +8,10 @@ use sqlx::FromRow;
 use super::Conn;
 use crate::on_conn;
 
+/// The columns of [`FilingRow`], for `RETURNING` clauses.
+const FILING_COLUMNS: &str = "id, person_id, unit_id, period, scheme_id, scheme_version, scheme_hash, engine_version,
+    status, revision, version, nothing_to_report, late, inputs, result, total, grade, submitted_at, updated_at";
+
 #[derive(Debug, Clone, FromRow)]
 pub struct FilingRow {
     pub id: i64,
@@ -119,6 +123,26 @@ pub async fn for_person_period(
     })
 }
 
+/// [`for_person_period`] inside the transaction that will replace the filing: on
+/// PostgreSQL the row is locked (`FOR UPDATE`), so a concurrent submission for the same
+/// period waits here and then reads what the first one stored, instead of failing its
+/// update and starting over. SQLite's write transaction already shuts other writers out.
+#[tracing::instrument(skip(conn))]
+pub async fn for_person_period_to_replace(
+    conn: &mut Conn<'_>,
+    person_id: i64,
+    period: &str,
+) -> Result<Option<FilingRow>, sqlx::Error> {
+    let lock = match conn {
+        Conn::Sqlite(_) => "",
+        Conn::Postgres(_) => " FOR UPDATE",
+    };
+    let sql = format!("SELECT {FILING_COLUMNS} FROM filings WHERE person_id = $1 AND period = $2{lock}");
+    on_conn!(conn, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(person_id).bind(period).fetch_optional(c).await
+    })
+}
+
 #[tracing::instrument(skip(conn))]
 pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> Result<Option<FilingRow>, sqlx::Error> {
     on_conn!(conn, |c| {
@@ -150,33 +174,35 @@ pub async fn of_person(conn: &mut Conn<'_>, person_id: i64) -> Result<Vec<Filing
     })
 }
 
+/// Inserts a filing at revision 1 and returns it as stored (no second read).
 #[tracing::instrument(skip(conn, f), fields(person_id = f.person_id, period = f.period))]
-pub async fn insert(conn: &mut Conn<'_>, f: &NewFiling<'_>, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn insert(conn: &mut Conn<'_>, f: &NewFiling<'_>, now: DateTime<Utc>) -> Result<FilingRow, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO filings (person_id, unit_id, period, scheme_id, scheme_version, scheme_hash, engine_version,
+                              status, revision, version, nothing_to_report, late, inputs, result, total, grade,
+                              submitted_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10, $11, $12, $13, $14, $15, $15)
+         RETURNING {FILING_COLUMNS}"
+    );
     on_conn!(conn, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO filings (person_id, unit_id, period, scheme_id, scheme_version, scheme_hash, engine_version,
-                                  status, revision, version, nothing_to_report, late, inputs, result, total, grade,
-                                  submitted_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10, $11, $12, $13, $14, $15, $15)
-             RETURNING id",
-        )
-        .bind(f.person_id)
-        .bind(f.unit_id)
-        .bind(f.period)
-        .bind(f.scheme_id)
-        .bind(f.scheme_version)
-        .bind(f.scheme_hash)
-        .bind(f.engine_version)
-        .bind(f.status)
-        .bind(f.nothing_to_report)
-        .bind(f.late)
-        .bind(Json(f.inputs))
-        .bind(Json(f.result))
-        .bind(f.total)
-        .bind(f.grade)
-        .bind(now)
-        .fetch_one(c)
-        .await
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(f.person_id)
+            .bind(f.unit_id)
+            .bind(f.period)
+            .bind(f.scheme_id)
+            .bind(f.scheme_version)
+            .bind(f.scheme_hash)
+            .bind(f.engine_version)
+            .bind(f.status)
+            .bind(f.nothing_to_report)
+            .bind(f.late)
+            .bind(Json(f.inputs))
+            .bind(Json(f.result))
+            .bind(f.total)
+            .bind(f.grade)
+            .bind(now)
+            .fetch_one(c)
+            .await
     })
 }
 
@@ -195,7 +221,8 @@ pub async fn archive_revision(conn: &mut Conn<'_>, filing_id: i64) -> Result<(),
     })
 }
 
-/// Replaces the submission of filing `id` if it is still at `version`; returns whether it was.
+/// Replaces the submission of filing `id` if it is still at `version`; returns the
+/// filing as stored, or `None` when another change came first.
 #[tracing::instrument(skip(conn, f))]
 pub async fn replace(
     conn: &mut Conn<'_>,
@@ -203,34 +230,35 @@ pub async fn replace(
     version: i64,
     f: &NewFiling<'_>,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<FilingRow>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE filings SET
+             unit_id = $3, scheme_id = $4, scheme_version = $5, scheme_hash = $6, engine_version = $7,
+             status = $8, nothing_to_report = $9, late = $10, inputs = $11, result = $12, total = $13,
+             grade = $14, submitted_at = $15, updated_at = $15,
+             revision = revision + 1, version = version + 1
+         WHERE id = $1 AND version = $2
+         RETURNING {FILING_COLUMNS}"
+    );
     on_conn!(conn, |c| {
-        sqlx::query(
-            "UPDATE filings SET
-                 unit_id = $3, scheme_id = $4, scheme_version = $5, scheme_hash = $6, engine_version = $7,
-                 status = $8, nothing_to_report = $9, late = $10, inputs = $11, result = $12, total = $13,
-                 grade = $14, submitted_at = $15, updated_at = $15,
-                 revision = revision + 1, version = version + 1
-             WHERE id = $1 AND version = $2",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(f.unit_id)
-        .bind(f.scheme_id)
-        .bind(f.scheme_version)
-        .bind(f.scheme_hash)
-        .bind(f.engine_version)
-        .bind(f.status)
-        .bind(f.nothing_to_report)
-        .bind(f.late)
-        .bind(Json(f.inputs))
-        .bind(Json(f.result))
-        .bind(f.total)
-        .bind(f.grade)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected() == 1)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .bind(version)
+            .bind(f.unit_id)
+            .bind(f.scheme_id)
+            .bind(f.scheme_version)
+            .bind(f.scheme_hash)
+            .bind(f.engine_version)
+            .bind(f.status)
+            .bind(f.nothing_to_report)
+            .bind(f.late)
+            .bind(Json(f.inputs))
+            .bind(Json(f.result))
+            .bind(f.total)
+            .bind(f.grade)
+            .bind(now)
+            .fetch_optional(c)
+            .await
     })
 }
 

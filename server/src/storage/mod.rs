@@ -23,12 +23,14 @@ pub mod tasks;
 pub mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +71,24 @@ pub enum StorageError {
 /// The process-wide pool. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// The pool, and this process's turn to write (see [`WriteTurn`]).
+    Sqlite(SqlitePool, WriteTurn),
     Postgres(PgPool),
+}
+
+/// SQLite has one writer at a time. Left to itself, a second writer waits in SQLite's
+/// busy handler, which polls with sleeps of 1 to 100 ms: under load most of a request's
+/// time went to those sleeps (p99 over a second). Writers of this process instead queue
+/// on an async mutex, which hands the turn over the moment the previous transaction
+/// ends. SQLite is one process by nature, so a process-local turn loses nothing; another
+/// process (a CLI, a second test server on the same file) still meets `busy_timeout`.
+#[derive(Clone, Debug, Default)]
+pub struct WriteTurn(Arc<Mutex<()>>);
+
+impl WriteTurn {
+    async fn take(&self) -> OwnedMutexGuard<()> {
+        self.0.clone().lock_owned().await
+    }
 }
 
 /// A connection of either database: from the pool or inside a transaction.
@@ -86,8 +104,11 @@ pub enum Pooled {
 }
 
 /// A write transaction; dropped without [`Tx::commit`] it rolls back.
+///
+/// On SQLite it holds the process's write turn until it ends (fields drop in order:
+/// the transaction first, then the turn).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -123,7 +144,7 @@ impl Pooled {
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t, _) => Conn::Sqlite(t),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
@@ -134,7 +155,7 @@ impl Tx {
     /// The database's error, e.g. a serialization failure.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t, _turn) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }
     }
@@ -180,7 +201,7 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(connect_err)?;
-                Ok(Db::Sqlite(pool))
+                Ok(Db::Sqlite(pool, WriteTurn::default()))
             }
             Flavor::Postgres => {
                 let options = PgConnectOptions::from_str(url).map_err(connect_err)?;
@@ -198,14 +219,14 @@ impl Db {
     async fn migrate(&self, url: &str) -> Result<(), StorageError> {
         let migrate_err = |source| StorageError::Migrate { url: redact_url(url), source };
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await.map_err(migrate_err),
+            Db::Sqlite(pool, _) => sqlx::migrate!("./migrations/sqlite").run(pool).await.map_err(migrate_err),
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await.map_err(migrate_err),
         }
     }
 
     pub fn flavor(&self) -> Flavor {
         match self {
-            Db::Sqlite(_) => Flavor::Sqlite,
+            Db::Sqlite(..) => Flavor::Sqlite,
             Db::Postgres(_) => Flavor::Postgres,
         }
     }
@@ -216,22 +237,28 @@ impl Db {
     /// Pool timeout or connection failure.
     pub async fn acquire(&self) -> Result<Pooled, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Sqlite(p, _) => Pooled::Sqlite(p.acquire().await?),
             Db::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }
 
     /// Opens a write transaction.
     ///
-    /// On SQLite it starts with `BEGIN IMMEDIATE`: taking the write lock up front means
-    /// a transaction that reads then writes waits on `busy_timeout` instead of failing
-    /// with `SQLITE_BUSY` when two writers race to upgrade their read locks.
+    /// On SQLite it first waits for the process's [`WriteTurn`] (before taking a pooled
+    /// connection, so queued writers leave the connections to readers), then starts with
+    /// `BEGIN IMMEDIATE`: taking the write lock up front means a transaction that reads
+    /// then writes cannot fail with `SQLITE_BUSY` when another process's writer races it
+    /// to upgrade a read lock; it waits on `busy_timeout` instead. Never call it while
+    /// holding another [`Tx`] of the same database: the second would wait for the first.
     ///
     /// # Errors
     /// Pool timeout or connection failure.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p, turn) => {
+                let turn = turn.take().await;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -248,7 +275,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }

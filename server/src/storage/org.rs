@@ -111,6 +111,54 @@ pub async fn person(conn: &mut Conn<'_>, id: i64) -> Result<Option<PersonRow>, s
     })
 }
 
+/// A person and their unit, in one round trip (every submission asks).
+#[tracing::instrument(skip(conn))]
+pub async fn person_and_unit(conn: &mut Conn<'_>, id: i64) -> Result<Option<(PersonRow, UnitRow)>, sqlx::Error> {
+    let row: Option<PersonUnitRow> = on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT p.id, p.unit_id, p.name, p.tier, p.post,
+                    u.parent_id AS unit_parent_id, u.code AS unit_code, u.name AS unit_name,
+                    u.category AS unit_category, u.peer_group AS unit_peer_group
+             FROM people p JOIN units u ON u.id = p.unit_id
+             WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await
+    })?;
+    Ok(row.map(PersonUnitRow::split))
+}
+
+#[derive(FromRow)]
+struct PersonUnitRow {
+    id: i64,
+    unit_id: i64,
+    name: String,
+    tier: String,
+    post: String,
+    unit_parent_id: Option<i64>,
+    unit_code: String,
+    unit_name: String,
+    unit_category: String,
+    unit_peer_group: String,
+}
+
+impl PersonUnitRow {
+    fn split(self) -> (PersonRow, UnitRow) {
+        let unit = UnitRow {
+            id: self.unit_id,
+            parent_id: self.unit_parent_id,
+            code: self.unit_code,
+            name: self.unit_name,
+            category: self.unit_category,
+            peer_group: self.unit_peer_group,
+        };
+        let person =
+            PersonRow { id: self.id, unit_id: self.unit_id, name: self.name, tier: self.tier, post: self.post };
+        (person, unit)
+    }
+}
+
 /// Every assessed unit (units that hold people) with its head count, by peer group.
 #[tracing::instrument(skip(conn))]
 pub async fn units_with_counts(conn: &mut Conn<'_>) -> Result<Vec<UnitCountRow>, sqlx::Error> {

@@ -86,6 +86,26 @@ pub async fn effective(conn: &mut Conn<'_>, id: &str, day: NaiveDate) -> Result<
     })
 }
 
+/// When a version of a scheme is in effect: what choosing a version needs, without the
+/// body (the row itself is immutable and cached by [`crate::schemes::SchemeCache`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct VersionSpan {
+    pub version: i64,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+}
+
+/// Every version of `id`, newest first.
+#[tracing::instrument(skip(conn))]
+pub async fn versions(conn: &mut Conn<'_>, id: &str) -> Result<Vec<VersionSpan>, sqlx::Error> {
+    on_conn!(conn, |c| {
+        sqlx::query_as("SELECT version, effective_from, effective_to FROM schemes WHERE id = $1 ORDER BY version DESC")
+            .bind(id)
+            .fetch_all(c)
+            .await
+    })
+}
+
 /// The newest version of every scheme (the admin's list).
 #[tracing::instrument(skip(conn))]
 pub async fn latest_versions(conn: &mut Conn<'_>) -> Result<Vec<SchemeRow>, sqlx::Error> {

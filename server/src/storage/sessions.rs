@@ -34,28 +34,54 @@ pub async fn insert(conn: &mut Conn<'_>, session: &NewSession<'_>, now: DateTime
     })
 }
 
-/// The identity behind a live session: the session is neither revoked nor expired
-/// and its user is not disabled.
+/// One role of the user behind a live session (`role` is `None` for a user without
+/// roles): the session is neither revoked nor expired and its user is not disabled.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ActiveRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub person_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub role: Option<String>,
+}
+
+impl ActiveRow {
+    pub fn identity(&self) -> super::users::IdentityRow {
+        super::users::IdentityRow {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            person_id: self.person_id,
+            unit_id: self.unit_id,
+        }
+    }
+}
+
+/// The identity and roles behind a live session, one row per role; no rows when the
+/// session is not live. One round trip: every request makes it.
 #[tracing::instrument(skip(conn, id))]
 pub async fn find_active(
     conn: &mut Conn<'_>,
     id: &str,
     user_id: i64,
     now: DateTime<Utc>,
-) -> Result<Option<super::users::IdentityRow>, sqlx::Error> {
+) -> Result<Vec<ActiveRow>, sqlx::Error> {
     on_conn!(conn, |c| {
         sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, u.person_id, p.unit_id
+            "SELECT u.id, u.username, u.display_name, u.person_id, p.unit_id, r.role
              FROM sessions s
              JOIN users u ON u.id = s.user_id
              LEFT JOIN people p ON p.id = u.person_id
+             LEFT JOIN user_roles r ON r.user_id = u.id
              WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3
-               AND NOT u.disabled",
+               AND NOT u.disabled
+             ORDER BY r.role",
         )
         .bind(id)
         .bind(user_id)
         .bind(now)
-        .fetch_optional(c)
+        .fetch_all(c)
         .await
     })
 }

@@ -111,6 +111,7 @@ async fn a_typical_month_is_recomputed_stored_and_audited(app: TestApp) {
     assert_eq!(view["draft"]["entries"].as_array().unwrap().len(), 2);
     assert!(view["result"]["lines"].as_array().unwrap().iter().all(|l| l["text"].is_string()));
 
+    audit::seal_all(&app.db).await.unwrap();
     let mut pooled = app.db.acquire().await.unwrap();
     let chain = audit::verify(&mut pooled.conn()).await.unwrap();
     assert_eq!(chain.first_broken, None);

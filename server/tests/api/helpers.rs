@@ -74,7 +74,7 @@ async fn fresh_database(backend: Backend) -> Option<(String, Option<String>)> {
 pub async fn exec(db: &Db, sql: &str) {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match db {
-        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()),
         Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
     }
     .unwrap_or_else(|e| panic!("test SQL failed: {e}"));
@@ -84,7 +84,7 @@ pub async fn exec(db: &Db, sql: &str) {
 pub async fn try_exec(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match db {
-        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Sqlite(p, _) => sqlx::query(sql).execute(p).await.map(|_| ()),
         Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
     }
 }

@@ -74,6 +74,7 @@ async fn actions(app: &TestApp) -> Vec<String> {
 }
 
 async fn verify(app: &TestApp) -> audit::ChainReport {
+    audit::seal_all(&app.db).await.unwrap();
     let mut pooled = app.db.acquire().await.unwrap();
     audit::verify(&mut pooled.conn()).await.unwrap()
 }
