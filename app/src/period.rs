@@ -183,9 +183,26 @@ pub fn may_file(period: Period, today: NaiveDate, deadline_day: u32, allow_late:
     Ok(late)
 }
 
+/// A UTC timestamp as the server sends it (RFC 3339) on China's wall clock, to the minute:
+/// `2026-12-08T23:35:04Z` → `2026-12-09 07:35`. People read deadlines in their own time;
+/// a string that is not a timestamp is shown as it came rather than hidden.
+pub fn china_time_label(utc: &str) -> String {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    chrono::DateTime::parse_from_rfc3339(utc)
+        .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| utc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_utc_deadline_reads_on_chinas_clock() {
+        assert_eq!(china_time_label("2026-12-08T23:35:04Z"), "2026-12-09 07:35");
+        assert_eq!(china_time_label("2026-12-08T01:00:00+00:00"), "2026-12-08 09:00");
+        assert_eq!(china_time_label("不是时间"), "不是时间");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

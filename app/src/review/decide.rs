@@ -435,7 +435,7 @@ fn ObjectionCard(
     view! {
         <article class="objection" data-testid="objection">
             <p><b>{o.objector_name}</b> "：" {o.reason}</p>
-            <p class="muted">{t!(i18n, objection_due, date = o.answer_due.clone())}</p>
+            <p class="muted">{t!(i18n, objection_due, date = crate::period::china_time_label(&o.answer_due))}</p>
             <ObjectionOutcome status=o.status answer=o.answer new_total=o.new_total />
             {o.may_answer.then(|| view! {
                 <textarea data-testid="objection-answer" placeholder=move || t_string!(i18n, objection_answer_hint)

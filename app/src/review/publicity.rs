@@ -65,7 +65,7 @@ fn ObjectionLine(o: ObjectionView) -> impl IntoView {
             // One text node per element: adjacent static and dynamic text does not hydrate.
             <p><b>{o.person_name}</b><span>{format!(" · {} · {}", o.period_label, o.old_total)}</span></p>
             <p>{o.reason}</p>
-            <p class="muted">{t!(i18n, objection_due, date = o.answer_due.get(..10).unwrap_or(&o.answer_due).to_string())}</p>
+            <p class="muted">{t!(i18n, objection_due, date = crate::period::china_time_label(&o.answer_due))}</p>
             <ObjectionOutcome status=o.status answer=o.answer new_total=o.new_total />
             {o.may_answer.then(|| view! {
                 <A href=format!("/review/{}", o.filing_id) attr:class="btn btn-primary" attr:data-testid="answer-objection">
