@@ -183,13 +183,18 @@ pub fn may_file(period: Period, today: NaiveDate, deadline_day: u32, allow_late:
     Ok(late)
 }
 
+/// An instant on China's wall clock. China has one time zone, UTC+8, and no daylight
+/// saving; this is the one place that says so.
+pub fn china_time(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
+}
+
 /// A UTC timestamp as the server sends it (RFC 3339) on China's wall clock, to the minute:
 /// `2026-12-08T23:35:04Z` → `2026-12-09 07:35`. People read deadlines in their own time;
 /// a string that is not a timestamp is shown as it came rather than hidden.
 pub fn china_time_label(utc: &str) -> String {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     chrono::DateTime::parse_from_rfc3339(utc)
-        .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| china_time(t.to_utc()).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| utc.to_string())
 }
 

@@ -8,7 +8,7 @@ pub mod submit;
 
 use app::error::AppError;
 use app::model::{Role, SessionUser};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::OrInternal;
 use crate::rights;
@@ -17,8 +17,7 @@ use crate::storage::Conn;
 
 /// Today in China (UTC+8, no daylight saving): deadlines are local days.
 pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
-    let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    now.with_timezone(&offset).date_naive()
+    app::period::china_time(now).date_naive()
 }
 
 /// The signed-in cadre's person and unit.

@@ -11,7 +11,7 @@
 //!   behind one NAT looks like this too; again, for a person to judge.
 
 use app::social::Flag;
-use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 /// When a campaign is flagged.
 #[derive(Debug, Clone, Copy)]
@@ -70,10 +70,7 @@ pub fn flags(times: &[DateTime<Utc>], busiest: i64, total: i64, t: &Thresholds) 
     out
 }
 
-/// China has one time zone, UTC+8, and no daylight saving.
-pub fn china_time(at: DateTime<Utc>) -> DateTime<FixedOffset> {
-    at.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset"))
-}
+pub use app::period::china_time;
 
 #[cfg(test)]
 mod tests {
