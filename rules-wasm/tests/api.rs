@@ -40,6 +40,34 @@ fn a_scheme_carrying_its_own_correct_hash_compiles() {
 }
 
 #[test]
+fn a_published_scheme_takes_its_stated_hash_and_evaluates_as_the_validated_one() {
+    for json in [S1, S5] {
+        let validated = CompiledScheme::from_json(json).unwrap();
+        let mut scheme: Scheme = serde_json::from_str(json).unwrap();
+        scheme.hash = Some(validated.hash().to_owned());
+        let text = serde_json::to_string(&scheme).unwrap();
+        let published = CompiledScheme::from_published_json(&text).unwrap();
+        assert_eq!(published.reference(), validated.reference());
+        let filing = r#"{"period":"2024-03","values":{"tasks":"95"}}"#;
+        assert_eq!(published.evaluate_json(filing), validated.evaluate_json(filing));
+        assert_eq!(published.form_json(), validated.form_json());
+    }
+    // The phone does not check: a stated hash is taken as it is, and the server, which
+    // recomputes with its own copy, finds the difference.
+    let mut scheme: Scheme = serde_json::from_str(S1).unwrap();
+    scheme.hash = Some("sha256:stated".to_owned());
+    assert_eq!(CompiledScheme::published(scheme).unwrap().hash(), "sha256:stated");
+}
+
+#[test]
+fn a_published_scheme_without_a_hash_is_refused() {
+    let Err(rules_wasm::Error::InvalidScheme { problems }) = CompiledScheme::from_published_json(S1) else {
+        panic!("compiled without a hash");
+    };
+    assert_eq!(problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(), ["hash.missing"]);
+}
+
+#[test]
 fn identical_results_have_no_differences_and_a_tampered_total_is_found() {
     let scheme = CompiledScheme::from_json(S1).unwrap();
     let ours = scheme.evaluate_json(FILING).unwrap();

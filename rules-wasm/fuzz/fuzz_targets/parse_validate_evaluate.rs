@@ -12,7 +12,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rules_wasm::{CompiledScheme, Filing, RollUpInput, Scheme};
+use rules_wasm::{CompiledScheme, Filing, RollUpInput, Scheme, Scratch};
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 const SCHEMES: [&str; 5] = [
@@ -61,6 +62,12 @@ fn numbers_survive_floats(text: &str) -> bool {
     true
 }
 
+thread_local! {
+    /// One scratch for every input, as the phone keeps one per form: whatever an earlier
+    /// input (a failed one included) left in it must not change a later result.
+    static KEPT: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let is_json = serde_json::from_str::<serde_json::Value>(text).is_ok();
@@ -71,6 +78,20 @@ fuzz_target!(|data: &[u8]| {
             assert!(is_json, "the filing reader accepted text serde_json rejects");
             assert_eq!(result.to_json(), serde_json::to_string(result).unwrap(), "result JSON differs");
         }
+        // The keystroke path with the kept scratch: the same result, the same sentences.
+        KEPT.with_borrow_mut(|kept| match (scheme.evaluate_json_into(text, kept), &fast) {
+            (Ok(outcome), Ok(result)) => {
+                assert_eq!(&outcome.to_evaluation(), result, "a reused scratch changed the result of {text:?}");
+                for (record, line) in outcome.lines().iter().zip(&result.lines) {
+                    assert_eq!(outcome.line_text(record), line.text());
+                }
+                for (notice, warning) in outcome.warnings().zip(&result.warnings) {
+                    assert_eq!(outcome.warning_text(notice), warning.text());
+                }
+            }
+            (Err(ours), Err(theirs)) => assert_eq!(&ours, theirs),
+            _ => panic!("the fast path and evaluate_json disagree on {text:?}"),
+        });
         if let Ok(filing) = Filing::from_json(text) {
             assert!(is_json, "Filing::from_json accepted text serde_json rejects");
             let _ = rules_wasm::validate_filing(scheme, &filing);
@@ -121,4 +142,73 @@ fuzz_target!(|data: &[u8]| {
         let _ = scheme.evaluate_json(r#"{"period":"2024-06"}"#).map(|r| r.to_json());
         assert_eq!(scheme.form_json(), serde_json::to_string(&scheme.form()).unwrap());
     }
+    if let Ok(mut parsed) = ours {
+        published(&mut parsed);
+    }
 });
+
+/// The phone's constructor takes any scheme that parses, valid or not: evaluating it must
+/// never panic, and for a valid one it must give what the validating constructor gives.
+fn published(parsed: &mut Scheme) {
+    let validated = CompiledScheme::new(parsed.clone()).ok();
+    parsed.hash = Some(validated.as_ref().map_or_else(|| "sha256:unchecked".to_owned(), |v| v.hash().to_owned()));
+    let scheme = CompiledScheme::published(parsed.clone()).expect("a stated hash is all it needs");
+    let settings = scheme.scheme();
+    let period = match settings.period {
+        rules_wasm::scheme::PeriodKind::Month => "2024-06",
+        rules_wasm::scheme::PeriodKind::Quarter => "2024-Q2",
+        rules_wasm::scheme::PeriodKind::HalfYear => "2024-H1",
+        rules_wasm::scheme::PeriodKind::Year => "2024",
+    };
+    // Every key of the scheme given something, twice over: low and high.
+    let mut filings = vec![serde_json::json!({ "period": period })];
+    for (number, flag, score) in [("0", false, "0"), ("100000", true, "100")] {
+        let mut values = serde_json::Map::new();
+        let mut sources = serde_json::Map::new();
+        for indicator in &settings.indicators {
+            let value = match &indicator.method {
+                rules_wasm::Method::Done { .. } => serde_json::json!(flag),
+                rules_wasm::Method::Choice { options } => {
+                    serde_json::json!(options.last().map_or("none", |option| option.id.as_str()))
+                }
+                rules_wasm::Method::Sources { sources: list, .. } => {
+                    for source in list {
+                        sources.insert(source.id.clone(), serde_json::json!({ "score": score, "n": 3 }));
+                    }
+                    continue;
+                }
+                _ => serde_json::json!(number),
+            };
+            values.insert(indicator.id.clone(), value);
+        }
+        for veto in &settings.vetoes {
+            values.insert(veto.id.clone(), serde_json::json!(flag));
+        }
+        for coefficient in &settings.coefficients {
+            values.insert(coefficient.id.clone(), serde_json::json!(number));
+        }
+        let first = settings.indicators.first().map(|indicator| indicator.id.clone());
+        filings.push(serde_json::json!({
+            "period": period, "values": values, "sources": sources, "nothing_to_report": flag,
+            "adjustments": first.iter().map(|id| serde_json::json!({ "indicator": id, "points": number, "reason": "r", "by": "b" })).collect::<Vec<_>>(),
+            "entries": first.iter().map(|id| serde_json::json!({ "indicator": id, "quantity": number })).collect::<Vec<_>>(),
+        }));
+    }
+    let mut scratch = Scratch::new();
+    for filing in &filings {
+        let json = filing.to_string();
+        let result = scheme.evaluate_json(&json);
+        if let Ok(outcome) = scheme.evaluate_json_into(&json, &mut scratch) {
+            for record in outcome.lines() {
+                let _ = outcome.line_text(record);
+            }
+        }
+        if let Ok(filing) = Filing::from_json(&json) {
+            let _ = rules_wasm::validate_filing(&scheme, &filing);
+        }
+        if let Some(validated) = &validated {
+            assert_eq!(result, validated.evaluate_json(&json), "published and validated schemes disagree");
+        }
+    }
+    let _ = scheme.form_json();
+}

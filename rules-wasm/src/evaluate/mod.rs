@@ -283,7 +283,9 @@ fn run<'s>(scheme: &'s CompiledScheme, scratch: &'s mut Scratch) -> Result<Outco
             Slot::Number(value) => value,
             _ => coefficient.default,
         };
-        let value = given.clamp(coefficient.min, coefficient.max);
+        // Not `Ord::clamp`, which panics when min > max: a published scheme is not
+        // validated on the phone (`CompiledScheme::published`) and must not panic there.
+        let value = given.max(coefficient.min).min(coefficient.max);
         let subject = Subject::Coefficient(offset as u16);
         if value == given {
             line(lines, Code::Coefficient, subject, None, Args::one(value));
