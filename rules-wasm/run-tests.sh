@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The engine's whole test suite: native unit, golden, API and property tests, then the
 # golden cases, the native/WASM agreement test and the fast path (`tests/outcome.rs`) again
-# in WebAssembly under node.
+# in WebAssembly under node, then the JavaScript API of the shipped modules under node
+# (`tests/js-api.test.mjs`).
 # Runnable from any directory; honours CARGO_TARGET_DIR. No benchmarks, no fuzzing.
 set -euo pipefail
 
@@ -23,3 +24,9 @@ cargo test -p rules-wasm --test golden --test agreement --test outcome -- --noca
 echo "== rules-wasm: golden cases and agreement, wasm32 under node =="
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p rules-wasm --target wasm32-unknown-unknown --test golden --test agreement --test outcome -- --nocapture
+
+echo "== rules-wasm: the JavaScript API (whole and phone modules) under node =="
+# Built as shipped (size profile, wasm-opt -Oz), then called as a JavaScript caller would.
+target="${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}"
+WASM_OPT="${WASM_OPT:-$(command -v wasm-opt || true)}" ./measure/build-wasm.sh
+ENGINE_JS_DIR="$target" node --test tests/js-api.test.mjs

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the engine's JavaScript API for node with the size profile, shrinks it with
+# Builds the engine's JavaScript API for node with the `engine-js` profile (opt-level "s",
+# LTO, panic abort; see the workspace Cargo.toml), shrinks it with
 # wasm-opt -Oz (npm binaryen@132), and prints raw and gzip sizes, twice: the whole API
 # (feature `wasm`, output $CARGO_TARGET_DIR/engine-js/) and the part a filing form needs
 # (feature `wasm-phone`: no rollUp, validateScheme or one-off evaluate; output
@@ -19,9 +20,9 @@ for variant in wasm:engine-js wasm-phone:engine-js-phone; do
   feature="${variant%%:*}"
   out="$target/${variant#*:}"
   cargo rustc -p rules-wasm --lib --crate-type cdylib --no-default-features --features "$feature" \
-    --target wasm32-unknown-unknown --profile wasm-release
+    --target wasm32-unknown-unknown --profile engine-js
   rm -rf "$out"
-  wasm-bindgen --target nodejs --out-dir "$out" "$target/wasm32-unknown-unknown/wasm-release/rules_wasm.wasm"
+  wasm-bindgen --target nodejs --out-dir "$out" "$target/wasm32-unknown-unknown/engine-js/rules_wasm.wasm"
   raw="$out/rules_wasm_bg.wasm"
   cp "$raw" "$out/before-wasm-opt.wasm"
   "$wasm_opt" -Oz --strip-debug --strip-producers \

@@ -3,21 +3,16 @@
 // Each figure is the mean over a timed loop after a warm-up, for the monthly-8 bench
 // scheme: `engine.total(filing)` (the allocation-free path, only the total back),
 // `engine.live(filing)` (the same, with grade, item points and warning count as compact
-// JSON) and `engine.evaluate(filing)` (evaluate + the full result JSON with every line's text),
+// JSON), `engine.explain(filing)` (the same with every line's and warning's text) and,
+// where the module has it, `engine.evaluate(filing)` (the full result JSON with texts),
 // plus the same for datalogic's published numbers for comparison in the README.
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { filing, openEngine } from "./open-engine.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = process.argv[2] ?? join(process.env.CARGO_TARGET_DIR ?? join(here, "../../target"), "engine-js");
-const require = createRequire(import.meta.url);
-const { Engine } = require(join(dir, "rules_wasm.js"));
-
-const scheme = readFileSync(join(here, "../benches/monthly-8.json"), "utf8");
-const filing = readFileSync(join(here, "../benches/monthly-8.filing.json"), "utf8").trim();
-const engine = new Engine(scheme);
+const { engine } = openEngine(dir);
 if (engine.total(filing) !== "103.53") throw new Error("unexpected total " + engine.total(filing));
 
 // Wall time on a shared machine is noisy: each figure is timed in `rounds` rounds after a
@@ -41,6 +36,10 @@ if (engine.live) {
   if (live.total !== "103.53" || live.grade !== "好") throw new Error("unexpected live " + engine.live(filing));
   time("wasm via JS: engine.live(filing)         [fast path, compact JSON]", () => engine.live(filing));
 }
-time("wasm via JS: engine.evaluate(filing)     [evaluate + result JSON with texts]", () => engine.evaluate(filing), 20_000);
-const bytes = JSON.parse(engine.evaluate(filing)).lines.length;
-console.log(`result has ${bytes} explanation lines`);
+const why = JSON.parse(engine.explain(filing));
+if (why.total !== "103.53" || why.lines.length === 0) throw new Error("unexpected explain " + engine.explain(filing));
+time("wasm via JS: engine.explain(filing)      [fast path, every line's text]", () => engine.explain(filing), 20_000);
+if (engine.evaluate) {
+  time("wasm via JS: engine.evaluate(filing)     [evaluate + result JSON with texts]", () => engine.evaluate(filing), 20_000);
+}
+console.log(`result has ${why.lines.length} explanation lines`);
