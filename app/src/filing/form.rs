@@ -71,7 +71,7 @@ enum SaveState {
 
 #[component]
 pub fn ReportForm(ctx: FilingContext) -> impl IntoView {
-    let scheme = match CompiledScheme::from_json(&ctx.scheme.json) {
+    let scheme = match ctx.scheme.compile() {
         Ok(s) => Arc::new(s),
         Err(e) => {
             leptos::logging::error!("scheme does not compile: {e}");

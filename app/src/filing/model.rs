@@ -57,6 +57,22 @@ pub struct SchemeInfo {
     pub allows_nothing_to_report: bool,
 }
 
+impl SchemeInfo {
+    /// Compiles the scheme as the browser does: the server validated and hashed it when it
+    /// was saved, so it is taken with that hash ([`CompiledScheme::published`]) and neither
+    /// validated nor hashed again — which keeps scheme validation and SHA-256 out of the
+    /// app's WebAssembly. The server recomputes every submitted score with its own
+    /// validated copy, so nothing the browser compiles can change a stored score.
+    ///
+    /// # Errors
+    /// The engine's error when the text is not a scheme.
+    pub fn compile(&self) -> Result<CompiledScheme, rules_wasm::Error> {
+        let mut scheme = rules_wasm::Scheme::from_json(&self.json)?;
+        scheme.hash = Some(self.hash.clone());
+        CompiledScheme::published(scheme)
+    }
+}
+
 /// A task the cadre can report on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskItem {
@@ -261,6 +277,25 @@ pub fn submission_problems(scheme: &CompiledScheme, draft: &DraftBody, filing: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browser_compiles_a_scheme_with_the_servers_hash_and_scores_as_the_server() {
+        let json = include_str!("../../../rules-wasm/schemes/s1-hanbin-staff-monthly.json");
+        let server = CompiledScheme::from_json(json).unwrap();
+        let info = SchemeInfo {
+            id: "s1-hanbin-staff-monthly".into(),
+            version: 1,
+            hash: server.hash().to_owned(),
+            name: "汉滨".into(),
+            json: json.into(),
+            allows_nothing_to_report: false,
+        };
+        let browser = info.compile().unwrap();
+        assert_eq!(browser.reference(), server.reference());
+        let filing = r#"{"period":"2024-03","values":{"tasks":"95","quality":"88"}}"#;
+        assert_eq!(browser.evaluate_json(filing), server.evaluate_json(filing));
+        assert!(SchemeInfo { json: "{".into(), ..info }.compile().is_err());
+    }
 
     #[test]
     fn entries_linked_to_an_indicator_reach_the_engine_with_their_quantity() {

@@ -51,7 +51,7 @@ fn recompute(scheme: &CompiledScheme, d: &ReviewDetail, adjustments: &[ItemAdjus
 #[component]
 fn Review(detail: ReviewDetail, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let scheme = match CompiledScheme::from_json(&detail.scheme.json) {
+    let scheme = match detail.scheme.compile() {
         Ok(s) => Arc::new(s),
         Err(_) => return Either::Right(view! { <ErrorPanel error=AppError::Internal /> }),
     };
