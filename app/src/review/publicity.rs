@@ -103,7 +103,8 @@ pub fn PublicityBoardPage() -> impl IntoView {
 #[component]
 fn Board(board: PublicityBoard, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let ends = board.window_ends_at.get(..10).unwrap_or_default().to_string();
+    // On China's clock: the UTC date was a day early for windows ending before 08:00.
+    let ends = crate::period::china_time_label(&board.window_ends_at);
     let open = board.open;
     view! {
         <h1 class="page-title">{board.unit_name} " · " {board.period_label}</h1>
