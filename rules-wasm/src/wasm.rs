@@ -253,23 +253,13 @@ impl Engine {
             out.key("lines");
             out.begin_array();
             for line in outcome.lines() {
-                out.begin_object();
-                out.key("code");
-                out.plain(line.code.as_str());
-                out.key("text");
-                out.sentence(|text| outcome.render_line(line, text));
-                out.end_object();
+                coded(&mut out, line.code.as_str(), |text| outcome.render_line(line, text));
             }
             out.end_array();
             out.key("warnings");
             out.begin_array();
             for warning in outcome.warnings() {
-                out.begin_object();
-                out.key("code");
-                out.plain(warning.code.as_str());
-                out.key("text");
-                out.sentence(|text| outcome.render_warning(warning, text));
-                out.end_object();
+                coded(&mut out, warning.code.as_str(), |text| outcome.render_warning(warning, text));
             }
             out.end_array();
             out.end_object();
@@ -281,6 +271,16 @@ impl Engine {
         let filing = Filing::from_json(filing_json)?;
         Ok(Problem::list_json(&crate::validate_filing(&self.scheme, &filing)))
     }
+}
+
+/// `{"code": …, "text": …}`: one line or warning of `explain`.
+fn coded(out: &mut Writer, code: &'static str, render: impl FnOnce(&mut crate::json::write::Escaped<'_>)) {
+    out.begin_object();
+    out.key("code");
+    out.plain(code);
+    out.key("text");
+    out.sentence(render);
+    out.end_object();
 }
 
 /// `"total"`, `"grade"` and `"items"` of `live` and `explain`.
