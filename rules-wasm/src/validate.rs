@@ -3,8 +3,10 @@
 
 use crate::compile::{period_kind, CIndicator, CompiledScheme, EntryRule, SlotKind};
 use crate::decimal::Decimal;
+use crate::error::Error;
 use crate::error::Problem;
-use crate::filing::{Filing, Value};
+use crate::filing::view::{Val, View};
+use crate::filing::Filing;
 use crate::hash::scheme_hash;
 use crate::num::LIMIT;
 use crate::scheme::{Band, FilledBy, Method, Scheme, VetoEffect};
@@ -411,8 +413,22 @@ fn check_date(out: &mut Vec<Problem>, path: &str, date: &str) -> bool {
 /// count entries, or with a quantity that is not a decimal ≥ 0 (paths `entries[i].indicator`
 /// and `entries[i].quantity`). A draft with problems still evaluates.
 #[must_use]
-#[allow(clippy::too_many_lines)] // a flat checklist reads best in one place
 pub fn validate_filing(scheme: &CompiledScheme, filing: &Filing) -> Vec<Problem> {
+    check_filing(scheme, &View::of(filing))
+}
+
+/// [`validate_filing`] of filing JSON, without building a [`Filing`]: the same problems
+/// as `validate_filing(scheme, &Filing::from_json(json)?)`. The phone's validation.
+///
+/// # Errors
+/// [`Error::Json`] when the text is not a filing (as [`Filing::from_json`]).
+pub fn validate_filing_json(scheme: &CompiledScheme, json: &str) -> Result<Vec<Problem>, Error> {
+    let view = View::json(json).map_err(|error| Error::json("filing", &error))?;
+    Ok(check_filing(scheme, &view))
+}
+
+#[allow(clippy::too_many_lines)] // a flat checklist reads best in one place
+fn check_filing(scheme: &CompiledScheme, filing: &View<'_>) -> Vec<Problem> {
     let mut out = Vec::new();
     let settings = scheme.scheme();
     if let Some(id) = &filing.scheme {
@@ -448,7 +464,7 @@ pub fn validate_filing(scheme: &CompiledScheme, filing: &Filing) -> Vec<Problem>
     if filing.nothing_to_report && settings.empty_period.is_none() {
         out.push(Problem::new("nothing_to_report", "nothing_to_report.not_allowed", "本方案不允许“本期无申报事项”"));
     }
-    let selected: Option<Vec<&str>> = filing.selected.as_ref().map(|list| list.iter().map(String::as_str).collect());
+    let selected: Option<Vec<&str>> = filing.selected.as_ref().map(|list| list.iter().map(|key| &**key).collect());
     if let Some(list) = &selected {
         let mut seen = Seen::default();
         for (index, key) in list.iter().enumerate() {
@@ -503,14 +519,14 @@ pub fn validate_filing(scheme: &CompiledScheme, filing: &Filing) -> Vec<Problem>
             }
             check_value(&mut out, &path, indicator.kind, &indicator.method, value);
         } else if slot < indicators + vetoes {
-            if !matches!(value, Value::Bool(_)) {
+            if !matches!(value, Val::Bool(_)) {
                 out.push(Problem::new(path, "value.type", "否决项应填 true（未通过）或 false（通过）"));
             }
         } else {
             let coefficient = &scheme.coefficients[slot - indicators - vetoes];
             match value {
-                Value::Number(number) if (coefficient.min..=coefficient.max).contains(number) => {}
-                Value::Number(_) => out.push(Problem::new(
+                Val::Number(number) if (coefficient.min..=coefficient.max).contains(number) => {}
+                Val::Number(_) => out.push(Problem::new(
                     path,
                     "value.range",
                     format!("{}系数应在 {}–{} 之间", coefficient.name, coefficient.min, coefficient.max),
@@ -574,27 +590,24 @@ pub fn validate_filing(scheme: &CompiledScheme, filing: &Filing) -> Vec<Problem>
 
 /// Whether the filing gives the indicator a value: in `values`, or by work entries its
 /// method counts.
-fn has_value(filing: &Filing, indicator: &CIndicator) -> bool {
-    filing.values.contains_key(indicator.id)
-        || (indicator.entries != EntryRule::Ignored
-            && filing.entries.iter().any(|entry| entry.indicator == *indicator.id))
+fn has_value(filing: &View<'_>, indicator: &CIndicator) -> bool {
+    filing.value(indicator.id).is_some()
+        || (indicator.entries != EntryRule::Ignored && filing.entries.iter().any(|(key, _)| **key == *indicator.id))
 }
 
 /// Work entries: a known indicator whose method counts entries, and a quantity that is a
 /// decimal ≥ 0 (whole for a per-unit indicator). A value given beside entries is not a
 /// problem (the value wins; `evaluate` warns).
-fn check_entries(out: &mut Vec<Problem>, scheme: &CompiledScheme, filing: &Filing, empty: bool) {
-    for (index, entry) in filing.entries.iter().enumerate() {
+fn check_entries(out: &mut Vec<Problem>, scheme: &CompiledScheme, filing: &View<'_>, empty: bool) {
+    for (index, (key, quantity)) in filing.entries.iter().enumerate() {
         let path = format!("entries[{index}]");
-        let Some(indicator) = scheme
-            .slot(&entry.indicator)
-            .filter(|slot| *slot < scheme.indicators.len())
-            .map(|slot| &scheme.indicators[slot])
+        let Some(indicator) =
+            scheme.slot(key).filter(|slot| *slot < scheme.indicators.len()).map(|slot| &scheme.indicators[slot])
         else {
             out.push(Problem::new(
                 format!("{path}.indicator"),
                 "entry.unknown",
-                format!("工作记录关联的指标“{}”不存在", entry.indicator),
+                format!("工作记录关联的指标“{key}”不存在"),
             ));
             continue;
         };
@@ -611,9 +624,9 @@ fn check_entries(out: &mut Vec<Problem>, scheme: &CompiledScheme, filing: &Filin
                 format!("已选“本期无申报事项”，不应为“{}”填写工作记录", indicator.name),
             ));
         }
-        let quantity = match &entry.quantity {
+        let quantity = match quantity {
             None => continue,
-            Some(Value::Number(number)) => *number,
+            Some(Val::Number(number)) => *number,
             Some(_) => {
                 out.push(Problem::new(format!("{path}.quantity"), "entry.quantity", "数量应为不小于 0 的数字"));
                 continue;
@@ -631,9 +644,9 @@ fn check_entries(out: &mut Vec<Problem>, scheme: &CompiledScheme, filing: &Filin
     }
 }
 
-fn check_value(out: &mut Vec<Problem>, path: &str, kind: SlotKind, method: &Method, value: &Value) {
+fn check_value(out: &mut Vec<Problem>, path: &str, kind: SlotKind, method: &Method, value: &Val<'_>) {
     let number = match value {
-        Value::Number(number) => Some(*number),
+        Val::Number(number) => Some(*number),
         _ => None,
     };
     let range = |out: &mut Vec<Problem>, message: &str| {
@@ -658,13 +671,13 @@ fn check_value(out: &mut Vec<Problem>, path: &str, kind: SlotKind, method: &Meth
             }
         }
         SlotKind::Bool => {
-            if !matches!(value, Value::Bool(_)) {
+            if !matches!(value, Val::Bool(_)) {
                 out.push(Problem::new(path, "value.type", "应填写 true（完成）或 false（未完成）"));
             }
         }
         SlotKind::Choice => {
             let known = match (value, method) {
-                (Value::Text(text), Method::Choice { options }) => options.iter().any(|option| &option.id == text),
+                (Val::Text(text), Method::Choice { options }) => options.iter().any(|option| *option.id == **text),
                 _ => false,
             };
             if !known {

@@ -19,7 +19,7 @@
 //! constructor, the full `evaluate`, `rollUp`, `validateScheme` and the one-off `evaluate`.
 
 use crate::json::Writer;
-use crate::{CompiledScheme, Error, Filing, Outcome, Problem, Scratch};
+use crate::{CompiledScheme, Error, Outcome, Problem, Scratch};
 #[cfg(feature = "wasm")]
 use crate::{RollUpInput, Scheme};
 use std::cell::{OnceCell, RefCell};
@@ -268,8 +268,7 @@ impl Engine {
     }
 
     fn problems_of(&self, filing_json: &str) -> Result<String, Error> {
-        let filing = Filing::from_json(filing_json)?;
-        Ok(Problem::list_json(&crate::validate_filing(&self.scheme, &filing)))
+        Ok(Problem::list_json(&crate::validate_filing_json(&self.scheme, filing_json)?))
     }
 }
 

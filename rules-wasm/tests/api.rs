@@ -60,6 +60,30 @@ fn a_published_scheme_takes_its_stated_hash_and_evaluates_as_the_validated_one()
 }
 
 #[test]
+fn a_published_scheme_leaves_its_rollups_out() {
+    let mut scheme: Scheme = serde_json::from_str(S1).unwrap();
+    assert!(!scheme.rollups.is_empty(), "S1 has roll-ups");
+    scheme.hash = Some("sha256:stated".to_owned());
+    let text = serde_json::to_string(&scheme).unwrap();
+    assert!(Scheme::from_json(&text).unwrap().rollups.len() == scheme.rollups.len());
+    let read = Scheme::from_published_json(&text).unwrap();
+    assert!(read.rollups.is_empty());
+    scheme.rollups.clear();
+    assert_eq!(read, scheme, "everything else is read as from_json reads it");
+    // Any JSON may stand there; it is not read, but the document must still be JSON.
+    let odd = text.replacen("\"rollups\":[", "\"rollups\":[{\"anything\":1},", 1);
+    assert!(Scheme::from_json(&odd).is_err());
+    assert!(Scheme::from_published_json(&odd).unwrap().rollups.is_empty());
+    assert!(Scheme::from_published_json(&text.replacen("\"rollups\":[", "\"rollups\":[}", 1)).is_err());
+    let published = CompiledScheme::from_published_json(&text).unwrap();
+    let validated = CompiledScheme::from_json(S1).unwrap();
+    let year = &validated.scheme().rollups[0].id;
+    let input: rules_wasm::RollUpInput = serde_json::from_str(r#"{"scores":[]}"#).unwrap();
+    assert!(rules_wasm::roll_up(&validated, year, &input).is_ok());
+    assert!(rules_wasm::roll_up(&published, year, &input).is_err(), "a phone's scheme has no roll-ups");
+}
+
+#[test]
 fn a_published_scheme_without_a_hash_is_refused() {
     let Err(rules_wasm::Error::InvalidScheme { problems }) = CompiledScheme::from_published_json(S1) else {
         panic!("compiled without a hash");

@@ -29,8 +29,14 @@ fn canonical(mut result: Evaluation) -> Evaluation {
 }
 
 /// Compares the fast path on one filing with `evaluate` on the owned filing and with
-/// `evaluate_json` on a fresh scratch; a description of the first difference, if any.
+/// `evaluate_json` on a fresh scratch, and `validate_filing_json` with `validate_filing`;
+/// a description of the first difference, if any.
 fn check(scheme: &CompiledScheme, filing_json: &str, scratch: &mut Scratch) -> Option<String> {
+    // The phone validates the JSON without an owned filing: the same problems, in order.
+    let problems = Filing::from_json(filing_json).map(|filing| rules_wasm::validate_filing(scheme, &filing));
+    if problems != rules_wasm::validate_filing_json(scheme, filing_json) {
+        return Some(format!("validate_filing_json differs from validate_filing: {problems:?}"));
+    }
     let reference = Filing::from_json(filing_json).map(|filing| evaluate(scheme, &filing));
     let fresh = scheme.evaluate_json(filing_json);
     let outcome = scheme.evaluate_json_into(filing_json, scratch);

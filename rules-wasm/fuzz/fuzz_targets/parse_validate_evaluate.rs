@@ -92,9 +92,10 @@ fuzz_target!(|data: &[u8]| {
             (Err(ours), Err(theirs)) => assert_eq!(&ours, theirs),
             _ => panic!("the fast path and evaluate_json disagree on {text:?}"),
         });
+        let problems = Filing::from_json(text).map(|filing| rules_wasm::validate_filing(scheme, &filing));
+        assert_eq!(problems, rules_wasm::validate_filing_json(scheme, text), "the two validations disagree on {text:?}");
         if let Ok(filing) = Filing::from_json(text) {
             assert!(is_json, "Filing::from_json accepted text serde_json rejects");
-            let _ = rules_wasm::validate_filing(scheme, &filing);
             // Same reader, so the same outcome; warnings may come in another order (the
             // owned filing's values are sorted by key) and repeated keys warn only once.
             match (rules_wasm::evaluate(scheme, &filing), &fast) {
@@ -203,9 +204,8 @@ fn published(parsed: &mut Scheme) {
                 let _ = outcome.line_text(record);
             }
         }
-        if let Ok(filing) = Filing::from_json(&json) {
-            let _ = rules_wasm::validate_filing(&scheme, &filing);
-        }
+        let problems = Filing::from_json(&json).map(|filing| rules_wasm::validate_filing(&scheme, &filing));
+        assert_eq!(problems, rules_wasm::validate_filing_json(&scheme, &json), "the two validations disagree");
         if let Some(validated) = &validated {
             assert_eq!(result, validated.evaluate_json(&json), "published and validated schemes disagree");
         }

@@ -166,13 +166,14 @@ impl CompiledScheme {
     /// phone's preview, never a stored score; in exchange, validation and SHA-256 stay out
     /// of the phone's WebAssembly (about 9.5 KB gzip of the engine module). Evaluating a
     /// scheme that would not validate gives some result and never panics (fuzzed), but not
-    /// a meaningful one.
+    /// a meaningful one. The scheme's roll-ups are left out
+    /// ([`Scheme::from_published_json`]): [`crate::roll_up`] on it finds none.
     ///
     /// # Errors
     /// [`Error::Json`] if the text is not a scheme; [`Error::InvalidScheme`] with problem
     /// `hash.missing` if it states no hash.
     pub fn from_published_json(json: &str) -> Result<Self, Error> {
-        Self::published(Scheme::from_json(json)?)
+        Self::published(Scheme::from_published_json(json)?)
     }
 
     /// [`CompiledScheme::from_published_json`] for a parsed scheme.

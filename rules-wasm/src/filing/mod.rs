@@ -28,6 +28,7 @@
 
 use crate::decimal::Decimal;
 pub(crate) mod read;
+pub(crate) mod view;
 
 use crate::num::lenient;
 use serde::de::{self, Deserializer, Visitor};

@@ -54,7 +54,7 @@ pub(crate) trait Sink<'a> {
 }
 
 /// Reads filing JSON into `sink`.
-pub(crate) fn read<'a>(json: &'a str, sink: &mut impl Sink<'a>) -> Result<(), JsonError> {
+pub(crate) fn read<'a>(json: &'a str, sink: &mut dyn Sink<'a>) -> Result<(), JsonError> {
     let mut reader = Reader::new(json);
     if reader.peek() != Some(b'{') {
         return reader.fail("expected a filing object");
@@ -166,7 +166,7 @@ fn source_score(reader: &mut Reader<'_>) -> Read<SourceScore> {
     }
 }
 
-fn adjustment<'a>(reader: &mut Reader<'a>, sink: &mut impl Sink<'a>) -> Read<()> {
+fn adjustment<'a>(reader: &mut Reader<'a>, sink: &mut dyn Sink<'a>) -> Read<()> {
     let (mut indicator, mut points, mut reason, mut by) = (None, None, None, None);
     let mut members = reader.object()?;
     while let Some(key) = members.next(reader)? {
@@ -198,7 +198,7 @@ fn adjustment<'a>(reader: &mut Reader<'a>, sink: &mut impl Sink<'a>) -> Read<()>
     }
 }
 
-fn entry<'a>(reader: &mut Reader<'a>, sink: &mut impl Sink<'a>) -> Read<()> {
+fn entry<'a>(reader: &mut Reader<'a>, sink: &mut dyn Sink<'a>) -> Read<()> {
     let (mut indicator, mut quantity) = (None, None);
     let mut members = reader.object()?;
     while let Some(key) = members.next(reader)? {
@@ -269,7 +269,7 @@ impl<'a> Sink<'a> for Owned {
     }
 
     fn value(&mut self, key: Cow<'a, str>, value: Raw<'a>) {
-        self.values.push((key.into_owned(), owned_value(value, || "unreadable number".to_owned())));
+        self.values.push((key.into_owned(), owned_value(value, || super::view::UNREADABLE.to_owned())));
     }
 
     fn source(&mut self, key: Cow<'a, str>, score: SourceScore) {
@@ -294,7 +294,7 @@ impl<'a> Sink<'a> for Owned {
     }
 
     fn entry(&mut self, indicator: Cow<'a, str>, quantity: Option<Raw<'a>>) {
-        let quantity = quantity.and_then(|raw| owned_value(raw, || "unreadable number".to_owned()));
+        let quantity = quantity.and_then(|raw| owned_value(raw, || super::view::UNREADABLE.to_owned()));
         self.filing.entries.push(Entry { indicator: indicator.into_owned(), quantity });
     }
 }

@@ -43,7 +43,16 @@ pub(super) fn scheme(json: &str) -> Read<Scheme> {
     let mut reader = Reader::new(json);
     let root = node(&mut reader)?;
     reader.finish()?;
-    scheme_object(root)
+    scheme_object::<true>(root)
+}
+
+/// Reads a scheme document leaving its roll-ups out (any JSON in their place is
+/// accepted): what a phone needs (see [`Scheme::from_published_json`]).
+pub(super) fn scheme_without_rollups(json: &str) -> Read<Scheme> {
+    let mut reader = Reader::new(json);
+    let root = node(&mut reader)?;
+    reader.finish()?;
+    scheme_object::<false>(root)
 }
 
 fn node<'a>(r: &mut Reader<'a>) -> Read<Node<'a>> {
@@ -255,7 +264,9 @@ fn list<'a, T>(node: Node<'a>, item: fn(Node<'a>) -> Read<T>) -> Read<Vec<T>> {
     Ok(out)
 }
 
-fn scheme_object(node: Node<'_>) -> Read<Scheme> {
+/// The scheme object; its roll-ups only when `ROLLUPS` (a constant, so that a phone's
+/// module, which reads schemes without them, holds no roll-up reader).
+fn scheme_object<const ROLLUPS: bool>(node: Node<'_>) -> Read<Scheme> {
     let mut f = object(node)?;
     let id = f.with("id", text);
     let version = f.with("version", unsigned);
@@ -276,7 +287,12 @@ fn scheme_object(node: Node<'_>) -> Read<Scheme> {
     let max_selected = f.optional("max_selected", unsigned);
     let empty_period = f.optional("empty_period", empty_period);
     let grades = f.with("grades", |node| list(node, band));
-    let rollups = f.or_default("rollups", |node| list(node, rollup));
+    let rollups = if ROLLUPS {
+        f.or_default("rollups", |node| list(node, rollup))
+    } else {
+        let _ = f.take("rollups");
+        Vec::new()
+    };
     f.finish()?;
     present!(target, period);
     Ok(Scheme {
