@@ -178,7 +178,7 @@ impl Reading<'_> {
             };
             let unused = match indicator.entries {
                 EntryRule::Ignored => Some(WarningCode::EntriesUnused),
-                _ if inputs.values[index] != Slot::Missing => Some(WarningCode::EntriesOverridden),
+                _ if !matches!(inputs.values[index], Slot::Missing) => Some(WarningCode::EntriesOverridden),
                 _ => None,
             };
             let subject = Subject::Indicator(index as u16);
@@ -192,7 +192,7 @@ impl Reading<'_> {
                 EntryRule::Any => Slot::Bool(true),
                 _ => read_slot(scheme, index, indicator.kind, &Raw::Number(tally.sum)),
             };
-            if value == Slot::Invalid {
+            if matches!(value, Slot::Invalid) {
                 // The sum went beyond the input limit.
                 notice(&mut inputs.warnings, WarningCode::ValueInvalid, Subject::Key(index as u16), Args::NONE);
             }
@@ -206,7 +206,7 @@ impl Reading<'_> {
     fn set(&mut self, slot: usize, raw: &Raw<'_>) {
         let scheme = self.scheme;
         let value = read_slot(scheme, slot, scheme.kinds[slot], raw);
-        if value == Slot::Invalid {
+        if matches!(value, Slot::Invalid) {
             notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
         }
         self.inputs.values[slot] = value;

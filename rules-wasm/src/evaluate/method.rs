@@ -69,7 +69,7 @@ pub(super) fn score(
     let missing = || Scored::new(Decimal::ZERO, Code::ItemMissing, Args::NONE);
     match &indicator.method {
         Method::Done { points } => {
-            if slot == Slot::Bool(true) {
+            if matches!(slot, Slot::Bool(true)) {
                 Scored::new(*points, Code::ItemDone, Args::NONE)
             } else {
                 Scored::new(Decimal::ZERO, Code::ItemNotDone, Args::NONE)

@@ -192,13 +192,13 @@ fn run<'s>(scheme: &'s CompiledScheme, scratch: &'s mut Scratch) -> Result<Outco
             line(lines, Code::ItemNotSelected, subject, Some(zero), Args::NONE);
             Decimal::ZERO
         } else if empty && indicator.own {
-            if slot != Slot::Missing {
+            if !matches!(slot, Slot::Missing) {
                 warn(warnings, WarningCode::EmptyWithValues, subject, Args::NONE);
             }
             line(lines, Code::ItemEmptyPeriod, subject, Some(zero), Args::NONE);
             Decimal::ZERO
         } else {
-            if indicator.required && slot == Slot::Missing && indicator.sources.is_empty() {
+            if indicator.required && matches!(slot, Slot::Missing) && indicator.sources.is_empty() {
                 warn(warnings, WarningCode::ValueMissing, subject, Args::NONE);
             }
             if let Some(tally) = inputs.entries.get(index).filter(|tally| tally.count > 0) {
@@ -315,7 +315,7 @@ fn run<'s>(scheme: &'s CompiledScheme, scratch: &'s mut Scratch) -> Result<Outco
     let mut grade_set: Option<(usize, bool)> = None;
     let mut restrictive = false;
     for (offset, veto) in scheme.vetoes.iter().enumerate() {
-        if inputs.values[vetoes_at + offset] != Slot::Bool(true) {
+        if !matches!(inputs.values[vetoes_at + offset], Slot::Bool(true)) {
             continue;
         }
         vetoes.push(offset as u16);
