@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the engine's JavaScript API for node with the `engine-js` profile (opt-level "s",
-# LTO, panic abort; see the workspace Cargo.toml), shrinks it with
+# Builds the engine's JavaScript API for node with the `engine-js` profile (opt-level "z"
+# like the app's bundle, LTO, panic abort; CARGO_PROFILE_ENGINE_JS_OPT_LEVEL=s for the
+# speed-first build; see the workspace Cargo.toml), shrinks it with
 # wasm-opt -Oz (npm binaryen@132), and prints raw and gzip sizes, twice: the whole API
 # (feature `wasm`, output $CARGO_TARGET_DIR/engine-js/) and the part a filing form needs
 # (feature `wasm-phone`: no rollUp, validateScheme or one-off evaluate; output
