@@ -100,25 +100,41 @@ pub async fn home(db: &Db, user: &SessionUser) -> Result<EvaluationHome, AppErro
     for round in
         evaluations::closed_rounds(&mut conn).await.or_internal("closed rounds")?.into_iter().take(RESULT_ROUNDS)
     {
+        // Each round's scores in one query per kind (they were one query per person).
         if let Some(unit_id) = round.unit_id {
             let people = org::people_of_unit(&mut conn, unit_id).await.or_internal("people")?;
             let leads = led.contains(&unit_id);
-            for p in people.iter().filter(|p| leads || Some(p.id) == user.person_id) {
-                let leader = evaluations::leader_scores(&mut conn, round.id, p.id).await.or_internal("scores")?;
-                results.push(aggregate(&round, RatingKind::Leader, &p.name, &leader, 1));
-                let peer = evaluations::peer_scores(&mut conn, round.id, p.id).await.or_internal("scores")?;
-                results.push(aggregate(&round, RatingKind::Peer, &p.name, &peer, round.min_raters));
+            let shown: Vec<_> = people.iter().filter(|p| leads || Some(p.id) == user.person_id).collect();
+            if shown.is_empty() {
+                continue;
+            }
+            let leader = evaluations::leader_scores_of_round(&mut conn, round.id).await.or_internal("scores")?;
+            let peer = evaluations::peer_scores_of_round(&mut conn, round.id).await.or_internal("scores")?;
+            for p in shown {
+                results.push(aggregate(&round, RatingKind::Leader, &p.name, &scores_of(&leader, p.id), 1));
+                results.push(aggregate(&round, RatingKind::Peer, &p.name, &scores_of(&peer, p.id), round.min_raters));
             }
         } else {
-            for unit in
-                units.iter().filter(|u| led.contains(&u.id) && in_categories(&round.ratee_categories, &u.category))
-            {
-                let scores = evaluations::two_way_scores(&mut conn, round.id, unit.id).await.or_internal("scores")?;
-                results.push(aggregate(&round, RatingKind::TwoWay, &unit.name, &scores, round.min_raters));
+            let rated: Vec<_> = units
+                .iter()
+                .filter(|u| led.contains(&u.id) && in_categories(&round.ratee_categories, &u.category))
+                .collect();
+            if rated.is_empty() {
+                continue;
+            }
+            let scores = evaluations::two_way_scores_of_round(&mut conn, round.id).await.or_internal("scores")?;
+            for unit in rated {
+                let mine = scores_of(&scores, unit.id);
+                results.push(aggregate(&round, RatingKind::TwoWay, &unit.name, &mine, round.min_raters));
             }
         }
     }
     Ok(EvaluationHome { tasks, results })
+}
+
+/// The scores of one person (or unit) among a round's `(subject, score)` rows.
+fn scores_of(rows: &[(i64, String)], subject: i64) -> Vec<String> {
+    rows.iter().filter(|(id, _)| *id == subject).map(|(_, score)| score.clone()).collect()
 }
 
 fn target(id: i64, name: &str, detail: &str) -> Target {
