@@ -79,4 +79,4 @@ pub use name::Name;
 pub use outcome::{Outcome, Scratch};
 pub use rollup::{roll_up, PartResult, PeriodScore, RollUpInput, RollUpResult};
 pub use scheme::{Method, Scheme};
-pub use validate::{validate_filing, validate_filing_json, validate_scheme};
+pub use validate::{validate_filing, validate_filing_json, validate_scheme, MAX_ITEMS};

@@ -43,11 +43,20 @@ impl<T: AsRef<str>> Seen<T> {
 /// The largest number a scheme may state (10⁹): keeps every product far from overflow.
 const SCHEME_LIMIT: Decimal = Decimal::new(1_000_000_000, 0);
 
+/// The most indicators, vetoes and coefficients together (and the most groups, and the
+/// most evaluation sources) a scheme may have: results name them by 16-bit index.
+pub const MAX_ITEMS: usize = u16::MAX as usize;
+
 /// Every problem of a scheme. Empty means it can be compiled.
 #[must_use]
 #[allow(clippy::too_many_lines)] // a flat checklist reads best in one place
 pub fn validate_scheme(scheme: &Scheme) -> Vec<Problem> {
     let mut out = Vec::new();
+    // Checked first, and alone: the duplicate checks below compare ids pairwise, which is
+    // fine for tens of ids, not for a scheme far beyond any real one.
+    if let Some(problem) = too_large(scheme) {
+        return vec![problem];
+    }
     let mut ids = Seen::default();
     let mut id = |out: &mut Vec<Problem>, path: String, value: &str| {
         check_id(out, &path, value);
@@ -227,6 +236,29 @@ pub fn validate_scheme(scheme: &Scheme) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// A problem if the scheme has more than [`MAX_ITEMS`] keys, groups or sources.
+fn too_large(scheme: &Scheme) -> Option<Problem> {
+    let keys = scheme.indicators.len() + scheme.vetoes.len() + scheme.coefficients.len();
+    let sources: usize = scheme
+        .indicators
+        .iter()
+        .map(|indicator| match &indicator.method {
+            Method::Sources { sources, .. } => sources.len(),
+            _ => 0,
+        })
+        .sum();
+    let (path, what, count) = if keys > MAX_ITEMS {
+        ("indicators", "指标、否决项和系数", keys)
+    } else if scheme.groups.len() > MAX_ITEMS {
+        ("groups", "指标组", scheme.groups.len())
+    } else if sources > MAX_ITEMS {
+        ("indicators", "评价来源", sources)
+    } else {
+        return None;
+    };
+    Some(Problem::new(path, "scheme.too_large", format!("{what}共 {count} 个，最多 {MAX_ITEMS} 个")))
 }
 
 fn check_method(out: &mut Vec<Problem>, path: &str, method: &Method, sources: &mut Seen<String>) {

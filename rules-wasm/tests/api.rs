@@ -257,3 +257,23 @@ fn seed_scheme_hashes_are_unchanged() {
         assert_eq!(CompiledScheme::from_json(json).unwrap().hash(), hash);
     }
 }
+
+#[test]
+fn a_scheme_with_more_keys_than_results_can_index_is_refused_at_once() {
+    let mut scheme: Scheme = serde_json::from_str(S1).unwrap();
+    let template = scheme.indicators[0].clone();
+    let room = rules_wasm::MAX_ITEMS - scheme.indicators.len() - scheme.vetoes.len() - scheme.coefficients.len();
+    for n in 0..room {
+        let mut indicator = template.clone();
+        indicator.id = format!("extra_{n}");
+        scheme.indicators.push(indicator);
+    }
+    // At the limit the scheme is not too large (the rest of validation, whose duplicate
+    // checks compare ids pairwise, would take minutes on it: not run here).
+    assert_eq!(scheme.indicators.len() + scheme.vetoes.len() + scheme.coefficients.len(), rules_wasm::MAX_ITEMS);
+    scheme.indicators.push(template);
+    let problems = rules_wasm::validate_scheme(&scheme);
+    assert_eq!(problems.len(), 1, "alone: {problems:?}");
+    assert_eq!((problems[0].path.as_str(), problems[0].code.as_str()), ("indicators", "scheme.too_large"));
+    assert_eq!(problems[0].message, "指标、否决项和系数共 65536 个，最多 65535 个");
+}
