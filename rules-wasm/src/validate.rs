@@ -3,8 +3,7 @@
 
 use crate::compile::{period_kind, CIndicator, CompiledScheme, EntryRule, SlotKind};
 use crate::decimal::Decimal;
-use crate::error::Error;
-use crate::error::Problem;
+use crate::error::{Error, Problem};
 use crate::filing::view::{Val, View};
 use crate::filing::Filing;
 use crate::hash::scheme_hash;

@@ -40,19 +40,20 @@ enum Value<'a> {
 
 /// Reads a whole scheme document.
 pub(super) fn scheme(json: &str) -> Read<Scheme> {
-    let mut reader = Reader::new(json);
-    let root = node(&mut reader)?;
-    reader.finish()?;
-    scheme_object::<true>(root)
+    document::<true>(json)
 }
 
 /// Reads a scheme document leaving its roll-ups out (any JSON in their place is
 /// accepted): what a phone needs (see [`Scheme::from_published_json`]).
 pub(super) fn scheme_without_rollups(json: &str) -> Read<Scheme> {
+    document::<false>(json)
+}
+
+fn document<const ROLLUPS: bool>(json: &str) -> Read<Scheme> {
     let mut reader = Reader::new(json);
     let root = node(&mut reader)?;
     reader.finish()?;
-    scheme_object::<false>(root)
+    scheme_object::<ROLLUPS>(root)
 }
 
 fn node<'a>(r: &mut Reader<'a>) -> Read<Node<'a>> {

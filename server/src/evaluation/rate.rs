@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 
 use super::{check_ratings, mean, rating_score, shown};
 use crate::error::{internal, OrInternal};
-use crate::storage::evaluations::{self, RoundRow};
+use crate::storage::evaluations::{self, Ratings, RoundRow};
 use crate::storage::org::{self, PersonRow, UnitCountRow};
 use crate::storage::{is_unique_violation, reviews, Conn, Db};
 
@@ -108,8 +108,9 @@ pub async fn home(db: &Db, user: &SessionUser) -> Result<EvaluationHome, AppErro
             if shown.is_empty() {
                 continue;
             }
-            let leader = evaluations::leader_scores_of_round(&mut conn, round.id).await.or_internal("scores")?;
-            let peer = evaluations::peer_scores_of_round(&mut conn, round.id).await.or_internal("scores")?;
+            let leader =
+                evaluations::scores_of_round(&mut conn, Ratings::Leader, round.id).await.or_internal("scores")?;
+            let peer = evaluations::scores_of_round(&mut conn, Ratings::Peer, round.id).await.or_internal("scores")?;
             for p in shown {
                 results.push(aggregate(&round, RatingKind::Leader, &p.name, &scores_of(&leader, p.id), 1));
                 results.push(aggregate(&round, RatingKind::Peer, &p.name, &scores_of(&peer, p.id), round.min_raters));
@@ -122,7 +123,8 @@ pub async fn home(db: &Db, user: &SessionUser) -> Result<EvaluationHome, AppErro
             if rated.is_empty() {
                 continue;
             }
-            let scores = evaluations::two_way_scores_of_round(&mut conn, round.id).await.or_internal("scores")?;
+            let scores =
+                evaluations::scores_of_round(&mut conn, Ratings::TwoWay, round.id).await.or_internal("scores")?;
             for unit in rated {
                 let mine = scores_of(&scores, unit.id);
                 results.push(aggregate(&round, RatingKind::TwoWay, &unit.name, &mine, round.min_raters));

@@ -205,38 +205,28 @@ pub async fn upsert_leader_rating(
     })
 }
 
-/// Every score leaders gave in a round, as (person, score): a results page reads a round
-/// once, not once per person.
-#[tracing::instrument(skip(conn))]
-pub async fn leader_scores_of_round(conn: &mut Conn<'_>, round_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query_as("SELECT person_id, score FROM leader_ratings WHERE round_id = $1")
-            .bind(round_id)
-            .fetch_all(c)
-            .await
-    })
+/// Which ratings a round's scores come from (see [`scores_of_round`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Ratings {
+    Leader,
+    Peer,
+    TwoWay,
 }
 
-/// Every peer score of a round, as (person, score); see [`leader_scores_of_round`].
+/// Every score of one kind in a round, as (rated person or unit, score): a results page
+/// reads a round once, not once per person.
 #[tracing::instrument(skip(conn))]
-pub async fn peer_scores_of_round(conn: &mut Conn<'_>, round_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query_as("SELECT person_id, score FROM peer_ratings WHERE round_id = $1")
-            .bind(round_id)
-            .fetch_all(c)
-            .await
-    })
-}
-
-/// Every two-way score of a round, as (rated unit, score); see [`leader_scores_of_round`].
-#[tracing::instrument(skip(conn))]
-pub async fn two_way_scores_of_round(conn: &mut Conn<'_>, round_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query_as("SELECT unit_id, score FROM two_way_ratings WHERE round_id = $1")
-            .bind(round_id)
-            .fetch_all(c)
-            .await
-    })
+pub async fn scores_of_round(
+    conn: &mut Conn<'_>,
+    ratings: Ratings,
+    round_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let sql = match ratings {
+        Ratings::Leader => "SELECT person_id, score FROM leader_ratings WHERE round_id = $1",
+        Ratings::Peer => "SELECT person_id, score FROM peer_ratings WHERE round_id = $1",
+        Ratings::TwoWay => "SELECT unit_id, score FROM two_way_ratings WHERE round_id = $1",
+    };
+    on_conn!(conn, |c| sqlx::query_as(sql).bind(round_id).fetch_all(c).await)
 }
 
 /// The scores leaders gave a person in a round.
