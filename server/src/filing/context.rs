@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
-use super::own_person;
+use super::own_placement;
 use crate::error::OrInternal;
 use crate::schemes::{in_effect, newest_in_effect, SchemeCache};
-use crate::storage::filings::{self, FilingRow};
+use crate::storage::filings::{self, FilingHead};
 use crate::storage::org::{PersonRow, UnitRow};
 use crate::storage::schemes::{self, BindingRow, SchemeRow};
 use crate::storage::{tasks, Conn, Db};
@@ -41,10 +41,8 @@ pub async fn resolve(
     requested: Option<&str>,
     today: NaiveDate,
 ) -> Result<Option<Resolved>, AppError> {
-    let (person, unit) = own_person(conn, user).await?;
-    let Some(binding) =
-        schemes::binding_for(conn, unit.id, &unit.category, &person.tier).await.or_internal("binding")?
-    else {
+    let (person, unit, binding) = own_placement(conn, user).await?;
+    let Some(binding) = binding else {
         return Ok(None);
     };
     // One read of which versions exist; the rows themselves come from the cache.
@@ -142,7 +140,7 @@ pub async fn context(
     let filed = filings::for_person_period(&mut conn, r.person.id, &period_text)
         .await
         .or_internal("filing")?
-        .map(|f| receipt_of(&f, false));
+        .map(|f| receipt_of(&FilingHead::from(&f), false));
 
     Ok(Some(FilingContext {
         user_id: user.id,
@@ -207,7 +205,7 @@ pub async fn own_report_due(
 }
 
 /// The owner's view of a stored filing.
-pub fn receipt_of(f: &FilingRow, replayed: bool) -> Receipt {
+pub fn receipt_of(f: &FilingHead, replayed: bool) -> Receipt {
     Receipt {
         filing_id: f.id,
         period: f.period.clone(),

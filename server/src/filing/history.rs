@@ -9,7 +9,8 @@ use super::context::receipt_of;
 use super::own_person;
 use crate::error::OrInternal;
 use crate::rights;
-use crate::storage::{filings, org, Db};
+use crate::storage::filings::{self, FilingHead};
+use crate::storage::{org, Db};
 
 /// The caller's filings, newest period first.
 ///
@@ -20,7 +21,7 @@ pub async fn my_filings(db: &Db, user: &SessionUser) -> Result<Vec<Receipt>, App
     let mut conn = pooled.conn();
     let (person, _) = own_person(&mut conn, user).await?;
     let rows = filings::of_person(&mut conn, person.id).await.or_internal("filings")?;
-    Ok(rows.iter().map(|f| receipt_of(f, false)).collect())
+    Ok(rows.iter().map(|f| receipt_of(&FilingHead::from(f), false)).collect())
 }
 
 /// One filing in full. The record decides: its owner, a leader supervising the unit it was
@@ -36,7 +37,7 @@ pub async fn filing_view(db: &Db, user: &SessionUser, id: i64) -> Result<FilingV
     let person = org::person(&mut conn, f.person_id).await.or_internal("person")?.ok_or(AppError::Internal)?;
     let unit = org::unit(&mut conn, f.unit_id).await.or_internal("unit")?.ok_or(AppError::Internal)?;
     Ok(FilingView {
-        receipt: receipt_of(&f, false),
+        receipt: receipt_of(&FilingHead::from(&f), false),
         person_name: person.name,
         unit_name: unit.name,
         period_label: Period::parse(&f.period).map(Period::label_zh).unwrap_or_else(|| f.period.clone()),

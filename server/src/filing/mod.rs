@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::error::OrInternal;
 use crate::rights;
 use crate::storage::org::{self, PersonRow, UnitRow};
+use crate::storage::schemes::BindingRow;
 use crate::storage::Conn;
 
 /// Today in China (UTC+8, no daylight saving): deadlines are local days.
@@ -20,15 +21,30 @@ pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
     app::period::china_time(now).date_naive()
 }
 
+/// The signed-in cadre's person id.
+fn own_person_id(user: &SessionUser) -> Result<i64, AppError> {
+    rights::require_role(user, Role::Cadre)?;
+    user.person_id.ok_or(AppError::Forbidden)
+}
+
 /// The signed-in cadre's person and unit.
 ///
 /// # Errors
 /// [`AppError::Forbidden`] for users who are not assessed cadres.
 pub async fn own_person(conn: &mut Conn<'_>, user: &SessionUser) -> Result<(PersonRow, UnitRow), AppError> {
-    rights::require_role(user, Role::Cadre)?;
-    let person_id = user.person_id.ok_or(AppError::Forbidden)?;
     // A person's unit is a foreign key: a person without one is no person.
-    org::person_and_unit(conn, person_id).await.or_internal("person")?.ok_or(AppError::Forbidden)
+    org::person_and_unit(conn, own_person_id(user)?).await.or_internal("person")?.ok_or(AppError::Forbidden)
+}
+
+/// [`own_person`] and the scheme binding the person files under, in one read.
+///
+/// # Errors
+/// [`AppError::Forbidden`] for a user who is not a cadre with a person record.
+pub async fn own_placement(
+    conn: &mut Conn<'_>,
+    user: &SessionUser,
+) -> Result<(PersonRow, UnitRow, Option<BindingRow>), AppError> {
+    org::placement(conn, own_person_id(user)?).await.or_internal("person")?.ok_or(AppError::Forbidden)
 }
 
 #[cfg(test)]

@@ -35,12 +35,30 @@ pub async fn submit(
     if !valid_key(&sub.idempotency_key) {
         return Err(AppError::invalid("idempotency_key", "提交编号无效"));
     }
+    // The key is looked up only when the submission does not go through as new: one
+    // that carries a used key fails at the key's unique index when it is recorded, and
+    // one refused for anything else (the deadline has passed since, the filing is with
+    // its reviewer) may be the phone resending what it filed while it was allowed to.
+    match submit_new(db, cache, user, &sub, now).await {
+        Err(refused @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::ScoreMismatch { .. })) => {
+            let mut pooled = db.acquire().await.or_internal("acquire")?;
+            Ok(replay(&mut pooled.conn(), user, &sub.idempotency_key).await?.ok_or(refused)?)
+        }
+        outcome => outcome,
+    }
+}
+
+/// [`submit`] for a key not seen before.
+async fn submit_new(
+    db: &Db,
+    cache: &SchemeCache,
+    user: &SessionUser,
+    sub: &Submission,
+    now: DateTime<Utc>,
+) -> Result<Receipt, AppError> {
     let today = super::china_today(now);
     let mut pooled = db.acquire().await.or_internal("acquire")?;
     let mut conn = pooled.conn();
-    if let Some(receipt) = replay(&mut conn, user, &sub.idempotency_key).await? {
-        return Ok(receipt);
-    }
     let r = resolve(&mut conn, cache, user, Some(&sub.period), today)
         .await?
         .ok_or_else(|| AppError::invalid("scheme", "您的单位和层级尚未配置考核方案"))?;
@@ -65,9 +83,14 @@ pub async fn submit(
             .into_iter()
             .map(|d| Mismatch { path: d.path, server: d.ours, client: d.theirs })
             .collect();
+        if replay(&mut conn, user, &sub.idempotency_key).await?.is_some() {
+            // Filed before under this key (by an engine that has since changed): the
+            // caller answers with that receipt; this is no tampering to record.
+            return Err(AppError::ScoreMismatch { differences });
+        }
         tracing::warn!(person_id = r.person.id, %period, ?differences, "claimed score differs; submission refused");
         drop(pooled);
-        record_rejection(db, user, r.person.id, &period, &ours, &sub, &differences, now).await?;
+        record_rejection(db, user, r.person.id, &period, &ours, sub, &differences, now).await?;
         return Err(AppError::ScoreMismatch { differences });
     }
 
@@ -92,8 +115,8 @@ pub async fn submit(
     }
     drop(pooled);
 
-    let inputs = serde_json::to_value(&sub.draft).or_internal("inputs json")?;
-    let result = serde_json::to_value(&ours).or_internal("result json")?;
+    let inputs = serde_json::value::to_raw_value(&sub.draft).or_internal("inputs json")?;
+    let result = serde_json::value::to_raw_value(&ours).or_internal("result json")?;
     let total = ours.total.to_string();
     let grade = ours.grade.as_deref().map(str::to_string);
     let new = NewFiling {
@@ -180,17 +203,13 @@ async fn store(
             if !status.editable_by_cadre() {
                 return Err(Stored::UnderReview);
             }
-            // On PostgreSQL a concurrent replacement of the same filing archives the same
-            // revision first: its key in filing_revisions then collides with ours.
-            match filings::archive_revision(&mut tx.conn(), f.id).await {
-                Ok(()) => {}
+            // The replaced revision is archived by trigger; should two replacements of
+            // the same revision ever both get this far, the second collides there.
+            let stored = match filings::replace(&mut tx.conn(), f.id, f.version, new, now).await {
+                Ok(Some(stored)) => stored,
+                Ok(None) => return Err(Stored::Raced),
                 Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
-                Err(e) => return Err(Stored::Failed(internal("archive", e))),
-            }
-            let Some(stored) =
-                filings::replace(&mut tx.conn(), f.id, f.version, new, now).await.or_internal("replace")?
-            else {
-                return Err(Stored::Raced);
+                Err(e) => return Err(Stored::Failed(internal("replace", e))),
             };
             (stored, Some(json!({ "revision": f.revision, "total": f.total, "status": f.status })))
         }

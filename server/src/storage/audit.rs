@@ -247,8 +247,9 @@ async fn seal_batch(conn: &mut Conn<'_>, limit: i64) -> Result<u64, sqlx::Error>
     Ok(seals.len() as u64)
 }
 
-/// Stores the seals: one statement on PostgreSQL (arrays), one per entry on SQLite
-/// (in-process, so a statement costs no round trip).
+/// Stores the seals in one statement: arrays on PostgreSQL, a JSON array of
+/// `[id, seq, prev_hash, hash]` on SQLite. A statement per entry cost SQLite a hand-over
+/// to its connection's thread and back each, all while holding the one write lock.
 async fn write_seals(conn: &mut Conn<'_>, seals: &[Seal]) -> Result<(), sqlx::Error> {
     match conn {
         Conn::Postgres(c) => {
@@ -269,15 +270,17 @@ async fn write_seals(conn: &mut Conn<'_>, seals: &[Seal]) -> Result<(), sqlx::Er
             .await?;
         }
         Conn::Sqlite(c) => {
-            for s in seals {
-                sqlx::query("UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4 AND seq IS NULL")
-                    .bind(s.seq)
-                    .bind(&s.prev_hash)
-                    .bind(&s.hash)
-                    .bind(s.id)
-                    .execute(&mut **c)
-                    .await?;
-            }
+            let rows: Vec<(i64, i64, &str, &str)> =
+                seals.iter().map(|s| (s.id, s.seq, s.prev_hash.as_str(), s.hash.as_str())).collect();
+            sqlx::query(
+                "UPDATE audit_log SET seq = json_extract(s.value, '$[1]'), prev_hash = json_extract(s.value, '$[2]'),
+                        hash = json_extract(s.value, '$[3]')
+                 FROM json_each($1) AS s
+                 WHERE audit_log.id = json_extract(s.value, '$[0]') AND audit_log.seq IS NULL",
+            )
+            .bind(Json(rows))
+            .execute(&mut **c)
+            .await?;
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Filings, their revisions, the idempotency record of submissions, and drafts.
 
 use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use sqlx::types::Json;
 use sqlx::FromRow;
@@ -8,9 +9,10 @@ use sqlx::FromRow;
 use super::Conn;
 use crate::on_conn;
 
-/// The columns of [`FilingRow`], for `RETURNING` clauses.
-const FILING_COLUMNS: &str = "id, person_id, unit_id, period, scheme_id, scheme_version, scheme_hash, engine_version,
-    status, revision, version, nothing_to_report, late, inputs, result, total, grade, submitted_at, updated_at";
+/// The columns of [`FilingHead`]: what a submission reads and gets back of the filing it
+/// replaces or stores. Not the inputs and the engine's result, which are kilobytes of
+/// JSON the write path already has in hand.
+const HEAD_COLUMNS: &str = "id, period, status, revision, version, nothing_to_report, late, total, grade, submitted_at";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct FilingRow {
@@ -35,7 +37,40 @@ pub struct FilingRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The columns a submission writes.
+/// A filing without its inputs and result: enough for a receipt and a replacement.
+#[derive(Debug, Clone, FromRow)]
+pub struct FilingHead {
+    pub id: i64,
+    pub period: String,
+    pub status: String,
+    pub revision: i64,
+    pub version: i64,
+    pub nothing_to_report: bool,
+    pub late: bool,
+    pub total: String,
+    pub grade: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl From<&FilingRow> for FilingHead {
+    fn from(f: &FilingRow) -> Self {
+        Self {
+            id: f.id,
+            period: f.period.clone(),
+            status: f.status.clone(),
+            revision: f.revision,
+            version: f.version,
+            nothing_to_report: f.nothing_to_report,
+            late: f.late,
+            total: f.total.clone(),
+            grade: f.grade.clone(),
+            submitted_at: f.submitted_at,
+        }
+    }
+}
+
+/// The columns a submission writes. Inputs and result come as JSON text, serialised
+/// once from the values themselves (no intermediate `serde_json::Value`).
 #[derive(Debug, Clone)]
 pub struct NewFiling<'a> {
     pub person_id: i64,
@@ -48,8 +83,8 @@ pub struct NewFiling<'a> {
     pub status: &'a str,
     pub nothing_to_report: bool,
     pub late: bool,
-    pub inputs: &'a Value,
-    pub result: &'a Value,
+    pub inputs: &'a RawValue,
+    pub result: &'a RawValue,
     pub total: &'a str,
     pub grade: Option<&'a str>,
 }
@@ -132,12 +167,12 @@ pub async fn for_person_period_to_replace(
     conn: &mut Conn<'_>,
     person_id: i64,
     period: &str,
-) -> Result<Option<FilingRow>, sqlx::Error> {
+) -> Result<Option<FilingHead>, sqlx::Error> {
     let lock = match conn {
         Conn::Sqlite(_) => "",
         Conn::Postgres(_) => " FOR UPDATE",
     };
-    let sql = format!("SELECT {FILING_COLUMNS} FROM filings WHERE person_id = $1 AND period = $2{lock}");
+    let sql = format!("SELECT {HEAD_COLUMNS} FROM filings WHERE person_id = $1 AND period = $2{lock}");
     on_conn!(conn, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(person_id).bind(period).fetch_optional(c).await
     })
@@ -176,13 +211,13 @@ pub async fn of_person(conn: &mut Conn<'_>, person_id: i64) -> Result<Vec<Filing
 
 /// Inserts a filing at revision 1 and returns it as stored (no second read).
 #[tracing::instrument(skip(conn, f), fields(person_id = f.person_id, period = f.period))]
-pub async fn insert(conn: &mut Conn<'_>, f: &NewFiling<'_>, now: DateTime<Utc>) -> Result<FilingRow, sqlx::Error> {
+pub async fn insert(conn: &mut Conn<'_>, f: &NewFiling<'_>, now: DateTime<Utc>) -> Result<FilingHead, sqlx::Error> {
     let sql = format!(
         "INSERT INTO filings (person_id, unit_id, period, scheme_id, scheme_version, scheme_hash, engine_version,
                               status, revision, version, nothing_to_report, late, inputs, result, total, grade,
                               submitted_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING {FILING_COLUMNS}"
+         RETURNING {HEAD_COLUMNS}"
     );
     on_conn!(conn, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -206,23 +241,9 @@ pub async fn insert(conn: &mut Conn<'_>, f: &NewFiling<'_>, now: DateTime<Utc>) 
     })
 }
 
-/// Copies the current submission of a filing into its history.
-#[tracing::instrument(skip(conn))]
-pub async fn archive_revision(conn: &mut Conn<'_>, filing_id: i64) -> Result<(), sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query(
-            "INSERT INTO filing_revisions (filing_id, revision, scheme_version, inputs, result, total, late, submitted_at)
-             SELECT id, revision, scheme_version, inputs, result, total, late, submitted_at FROM filings WHERE id = $1",
-        )
-        .bind(filing_id)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })
-}
-
 /// Replaces the submission of filing `id` if it is still at `version`; returns the
-/// filing as stored, or `None` when another change came first.
+/// filing as stored, or `None` when another change came first. The replaced revision
+/// moves to `filing_revisions` by trigger (migration 0008).
 #[tracing::instrument(skip(conn, f))]
 pub async fn replace(
     conn: &mut Conn<'_>,
@@ -230,7 +251,7 @@ pub async fn replace(
     version: i64,
     f: &NewFiling<'_>,
     now: DateTime<Utc>,
-) -> Result<Option<FilingRow>, sqlx::Error> {
+) -> Result<Option<FilingHead>, sqlx::Error> {
     let sql = format!(
         "UPDATE filings SET
              unit_id = $3, scheme_id = $4, scheme_version = $5, scheme_hash = $6, engine_version = $7,
@@ -238,7 +259,7 @@ pub async fn replace(
              grade = $14, submitted_at = $15, updated_at = $15,
              revision = revision + 1, version = version + 1
          WHERE id = $1 AND version = $2
-         RETURNING {FILING_COLUMNS}"
+         RETURNING {HEAD_COLUMNS}"
     );
     on_conn!(conn, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))

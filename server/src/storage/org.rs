@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use super::schemes::BindingRow;
 use super::Conn;
 use crate::on_conn;
 
@@ -127,6 +128,80 @@ pub async fn person_and_unit(conn: &mut Conn<'_>, id: i64) -> Result<Option<(Per
         .await
     })?;
     Ok(row.map(PersonUnitRow::split))
+}
+
+/// A person, their unit, and the scheme binding they file under — their unit's own for
+/// their tier, else their unit category's — in one round trip (every submission asks).
+#[tracing::instrument(skip(conn))]
+pub async fn placement(
+    conn: &mut Conn<'_>,
+    person_id: i64,
+) -> Result<Option<(PersonRow, UnitRow, Option<BindingRow>)>, sqlx::Error> {
+    let row: Option<PlacementRow> = on_conn!(conn, |c| {
+        sqlx::query_as(
+            "SELECT p.id, p.unit_id, p.name, p.tier, p.post,
+                    u.parent_id AS unit_parent_id, u.code AS unit_code, u.name AS unit_name,
+                    u.category AS unit_category, u.peer_group AS unit_peer_group,
+                    b.id AS binding_id, b.scope_kind AS binding_scope_kind, b.scope AS binding_scope,
+                    b.scheme_id AS binding_scheme_id, b.deadline_day AS binding_deadline_day,
+                    b.allow_late AS binding_allow_late
+             FROM people p
+             JOIN units u ON u.id = p.unit_id
+             LEFT JOIN scheme_bindings b ON b.id = (
+                 SELECT o.id FROM scheme_bindings o
+                 WHERE o.tier = p.tier
+                   AND ((o.scope_kind = 'unit' AND o.scope = CAST(u.id AS TEXT))
+                        OR (o.scope_kind = 'category' AND o.scope = u.category))
+                 ORDER BY CASE o.scope_kind WHEN 'unit' THEN 0 ELSE 1 END
+                 LIMIT 1)
+             WHERE p.id = $1",
+        )
+        .bind(person_id)
+        .fetch_optional(c)
+        .await
+    })?;
+    Ok(row.map(PlacementRow::split))
+}
+
+#[derive(FromRow)]
+struct PlacementRow {
+    #[sqlx(flatten)]
+    person: PersonUnitRow,
+    binding_id: Option<i64>,
+    binding_scope_kind: Option<String>,
+    binding_scope: Option<String>,
+    binding_scheme_id: Option<String>,
+    binding_deadline_day: Option<i64>,
+    binding_allow_late: Option<bool>,
+}
+
+impl PlacementRow {
+    fn split(self) -> (PersonRow, UnitRow, Option<BindingRow>) {
+        let (person, unit) = self.person.split();
+        // Every binding column is NOT NULL: all are there, or the join found none.
+        let binding = match (
+            self.binding_id,
+            self.binding_scope_kind,
+            self.binding_scope,
+            self.binding_scheme_id,
+            self.binding_deadline_day,
+            self.binding_allow_late,
+        ) {
+            (Some(id), Some(scope_kind), Some(scope), Some(scheme_id), Some(deadline_day), Some(allow_late)) => {
+                Some(BindingRow {
+                    id,
+                    scope_kind,
+                    scope,
+                    tier: person.tier.clone(),
+                    scheme_id,
+                    deadline_day,
+                    allow_late,
+                })
+            }
+            _ => None,
+        };
+        (person, unit, binding)
+    }
 }
 
 #[derive(FromRow)]

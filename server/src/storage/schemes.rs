@@ -156,31 +156,6 @@ pub async fn bind(conn: &mut Conn<'_>, b: &NewBinding<'_>) -> Result<(), sqlx::E
     })
 }
 
-/// The binding for a person: their unit's own, else their unit category's.
-#[tracing::instrument(skip(conn))]
-pub async fn binding_for(
-    conn: &mut Conn<'_>,
-    unit_id: i64,
-    category: &str,
-    tier: &str,
-) -> Result<Option<BindingRow>, sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query_as(
-            "SELECT id, scope_kind, scope, tier, scheme_id, deadline_day, allow_late
-             FROM scheme_bindings
-             WHERE tier = $3
-               AND ((scope_kind = 'unit' AND scope = $1) OR (scope_kind = 'category' AND scope = $2))
-             ORDER BY CASE scope_kind WHEN 'unit' THEN 0 ELSE 1 END
-             LIMIT 1",
-        )
-        .bind(unit_id.to_string())
-        .bind(category)
-        .bind(tier)
-        .fetch_optional(c)
-        .await
-    })
-}
-
 #[tracing::instrument(skip(conn))]
 pub async fn bindings(conn: &mut Conn<'_>) -> Result<Vec<BindingRow>, sqlx::Error> {
     on_conn!(conn, |c| {

@@ -352,4 +352,20 @@ async fn a_filing_under_review_cannot_be_replaced(app: TestApp) {
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(error["message"].as_str().unwrap().contains("退回"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM filing_revisions").await, 0);
+
+    // The phone resending the submission that went through (its answer was lost) gets
+    // that answer, though a new submission would now be refused.
+    let (status, again) = app
+        .call_json("submit_filing", &submission(&ctx, typical_month(), "review-key-00000000001"), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["filing_id"], id);
+    // Someone else's key is not theirs to replay.
+    let other = app.sign_in_demo("liuyang").await;
+    let theirs = report(&app, &other).await;
+    let (status, _) = app
+        .call_json("submit_filing", &submission(&theirs, typical_month(), "review-key-00000000001"), Some(&other))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -1,0 +1,9 @@
+-- A resubmission's previous revision moves to filing_revisions by trigger, in the same
+-- statement that replaces it: the submission's write transaction, which holds SQLite's
+-- one writer, is a statement shorter, and no replacement can forget its history.
+CREATE TRIGGER filings_archive_revision AFTER UPDATE OF revision ON filings
+WHEN NEW.revision <> OLD.revision
+BEGIN
+    INSERT INTO filing_revisions (filing_id, revision, scheme_version, inputs, result, total, late, submitted_at)
+    VALUES (OLD.id, OLD.revision, OLD.scheme_version, OLD.inputs, OLD.result, OLD.total, OLD.late, OLD.submitted_at);
+END;
