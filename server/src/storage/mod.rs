@@ -32,6 +32,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+/// A pooled PostgreSQL connection idle this long is pinged before it is handed out.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -198,6 +201,10 @@ impl Db {
                 }
                 let pool = SqlitePoolOptions::new()
                     .max_connections(max_connections)
+                    // sqlx pings a connection each time it is handed out; an SQLite
+                    // connection is a thread of this process with no far end to lose,
+                    // and the ping cost a hand-over to that thread and back.
+                    .test_before_acquire(false)
                     .connect_with(options)
                     .await
                     .map_err(connect_err)?;
@@ -208,6 +215,19 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A connection that answered a moment ago is taken as alive; one idle
+                    // for a while (where servers, proxies and failovers drop them) is
+                    // pinged before use. sqlx's default pings on every hand-out: a round
+                    // trip to the database for every pooled read and transaction.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= PING_IF_IDLE_FOR {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect_with(options)
                     .await
                     .map_err(connect_err)?;
