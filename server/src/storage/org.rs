@@ -112,17 +112,24 @@ pub async fn person(conn: &mut Conn<'_>, id: i64) -> Result<Option<PersonRow>, s
     })
 }
 
+/// The columns of [`PersonUnitRow`] from `people p JOIN units u` (a literal, so queries
+/// built with `concat!` stay static strings).
+macro_rules! person_unit_columns {
+    () => {
+        "p.id, p.unit_id, p.name, p.tier, p.post, u.parent_id AS unit_parent_id, u.code AS unit_code,
+         u.name AS unit_name, u.category AS unit_category, u.peer_group AS unit_peer_group"
+    };
+}
+
 /// A person and their unit, in one round trip (every submission asks).
 #[tracing::instrument(skip(conn))]
 pub async fn person_and_unit(conn: &mut Conn<'_>, id: i64) -> Result<Option<(PersonRow, UnitRow)>, sqlx::Error> {
     let row: Option<PersonUnitRow> = on_conn!(conn, |c| {
-        sqlx::query_as(
-            "SELECT p.id, p.unit_id, p.name, p.tier, p.post,
-                    u.parent_id AS unit_parent_id, u.code AS unit_code, u.name AS unit_name,
-                    u.category AS unit_category, u.peer_group AS unit_peer_group
-             FROM people p JOIN units u ON u.id = p.unit_id
-             WHERE p.id = $1",
-        )
+        sqlx::query_as(concat!(
+            "SELECT ",
+            person_unit_columns!(),
+            " FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = $1"
+        ))
         .bind(id)
         .fetch_optional(c)
         .await
@@ -138,11 +145,10 @@ pub async fn placement(
     person_id: i64,
 ) -> Result<Option<(PersonRow, UnitRow, Option<BindingRow>)>, sqlx::Error> {
     let row: Option<PlacementRow> = on_conn!(conn, |c| {
-        sqlx::query_as(
-            "SELECT p.id, p.unit_id, p.name, p.tier, p.post,
-                    u.parent_id AS unit_parent_id, u.code AS unit_code, u.name AS unit_name,
-                    u.category AS unit_category, u.peer_group AS unit_peer_group,
-                    b.id AS binding_id, b.scope_kind AS binding_scope_kind, b.scope AS binding_scope,
+        sqlx::query_as(concat!(
+            "SELECT ",
+            person_unit_columns!(),
+            ", b.id AS binding_id, b.scope_kind AS binding_scope_kind, b.scope AS binding_scope,
                     b.scheme_id AS binding_scheme_id, b.deadline_day AS binding_deadline_day,
                     b.allow_late AS binding_allow_late
              FROM people p
@@ -154,8 +160,8 @@ pub async fn placement(
                         OR (o.scope_kind = 'category' AND o.scope = u.category))
                  ORDER BY CASE o.scope_kind WHEN 'unit' THEN 0 ELSE 1 END
                  LIMIT 1)
-             WHERE p.id = $1",
-        )
+             WHERE p.id = $1"
+        ))
         .bind(person_id)
         .fetch_optional(c)
         .await
