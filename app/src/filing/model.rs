@@ -120,9 +120,12 @@ impl FilingStatus {
             .find(|st| st.as_str() == s)
     }
 
+    /// The statuses in which the cadre may still change (resubmit) the filing.
+    pub const EDITABLE_BY_CADRE: [FilingStatus; 2] = [FilingStatus::Submitted, FilingStatus::Returned];
+
     /// The cadre may still change (resubmit) the filing.
     pub fn editable_by_cadre(self) -> bool {
-        matches!(self, FilingStatus::Submitted | FilingStatus::Returned)
+        Self::EDITABLE_BY_CADRE.contains(&self)
     }
 }
 

@@ -15,8 +15,8 @@ use super::own_placement;
 use crate::error::OrInternal;
 use crate::schemes::{in_effect, newest_in_effect, SchemeCache};
 use crate::storage::filings::{self, FilingHead};
-use crate::storage::org::{PersonRow, UnitRow};
-use crate::storage::schemes::{self, BindingRow, SchemeRow};
+use crate::storage::org::{self, PersonRow, UnitRow};
+use crate::storage::schemes::{BindingRow, SchemeRow};
 use crate::storage::{tasks, Conn, Db};
 
 /// The scheme, period and binding a person files under.
@@ -41,12 +41,11 @@ pub async fn resolve(
     requested: Option<&str>,
     today: NaiveDate,
 ) -> Result<Option<Resolved>, AppError> {
-    let (person, unit, binding) = own_placement(conn, user).await?;
+    // Which versions exist comes with the placement; the rows themselves from the cache.
+    let org::Placement { person, unit, binding, versions } = own_placement(conn, user).await?;
     let Some(binding) = binding else {
         return Ok(None);
     };
-    // One read of which versions exist; the rows themselves come from the cache.
-    let versions = schemes::versions(conn, &binding.scheme_id).await.or_internal("scheme versions")?;
     let Some(today_version) = newest_in_effect(&versions, today) else {
         return Ok(None);
     };

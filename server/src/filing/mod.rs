@@ -12,8 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::OrInternal;
 use crate::rights;
-use crate::storage::org::{self, PersonRow, UnitRow};
-use crate::storage::schemes::BindingRow;
+use crate::storage::org::{self, PersonRow, Placement, UnitRow};
 use crate::storage::Conn;
 
 /// Today in China (UTC+8, no daylight saving): deadlines are local days.
@@ -36,14 +35,11 @@ pub async fn own_person(conn: &mut Conn<'_>, user: &SessionUser) -> Result<(Pers
     org::person_and_unit(conn, own_person_id(user)?).await.or_internal("person")?.ok_or(AppError::Forbidden)
 }
 
-/// [`own_person`] and the scheme binding the person files under, in one read.
+/// [`own_person`], the scheme binding the person files under and its versions, in one read.
 ///
 /// # Errors
 /// [`AppError::Forbidden`] for a user who is not a cadre with a person record.
-pub async fn own_placement(
-    conn: &mut Conn<'_>,
-    user: &SessionUser,
-) -> Result<(PersonRow, UnitRow, Option<BindingRow>), AppError> {
+pub async fn own_placement(conn: &mut Conn<'_>, user: &SessionUser) -> Result<Placement, AppError> {
     org::placement(conn, own_person_id(user)?).await.or_internal("person")?.ok_or(AppError::Forbidden)
 }
 

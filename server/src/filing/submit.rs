@@ -12,6 +12,7 @@ use super::context::{receipt_of, resolve, scheme_fits_period};
 use crate::error::{internal, OrInternal};
 use crate::schemes::SchemeCache;
 use crate::storage::filings::{self, NewFiling};
+use crate::storage::submission::{Record, SubmitTx};
 use crate::storage::{self, audit, evidence, tasks, Conn, Db};
 
 /// An idempotency key: 16–64 characters of `[A-Za-z0-9_-]` (a UUID fits).
@@ -176,12 +177,10 @@ impl From<AppError> for Stored {
     }
 }
 
-/// The write transaction: insert or replace the filing, record the key, drop the draft,
-/// append to the audit log. Every statement here runs while SQLite's one writer (or, on
-/// PostgreSQL, the audit chain's lock at the end) is held, so it does no read it can
-/// do without: the key is not looked up first (its unique index answers when the
-/// submission is recorded, and the transaction then rolls back), and the filing as
-/// stored comes back from the write itself.
+/// The write transaction (see [`SubmitTx`]): insert or replace the filing, then record
+/// the key, drop the draft and append to the audit log. The key is not looked up first:
+/// its unique index answers when the submission is recorded, and the transaction then
+/// rolls back.
 async fn store(
     db: &Db,
     user: &SessionUser,
@@ -189,69 +188,55 @@ async fn store(
     new: &NewFiling<'_>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, Stored> {
-    let mut tx = db.begin().await.or_internal("begin")?;
-    let existing =
-        filings::for_person_period_to_replace(&mut tx.conn(), new.person_id, new.period).await.or_internal("filing")?;
-    let (stored, before) = match existing {
-        None => match filings::insert(&mut tx.conn(), new, now).await {
-            Ok(stored) => (stored, None),
-            Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
-            Err(e) => return Err(Stored::Failed(internal("insert filing", e))),
-        },
-        Some(f) => {
-            let status = FilingStatus::parse(&f.status).unwrap_or(FilingStatus::Submitted);
-            if !status.editable_by_cadre() {
-                return Err(Stored::UnderReview);
-            }
-            // The replaced revision is archived by trigger; should two replacements of
-            // the same revision ever both get this far, the second collides there.
-            let stored = match filings::replace(&mut tx.conn(), f.id, f.version, new, now).await {
-                Ok(Some(stored)) => stored,
-                Ok(None) => return Err(Stored::Raced),
-                Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
-                Err(e) => return Err(Stored::Failed(internal("replace", e))),
-            };
-            (stored, Some(json!({ "revision": f.revision, "total": f.total, "status": f.status })))
-        }
+    let editable = FilingStatus::EDITABLE_BY_CADRE.map(FilingStatus::as_str);
+    let (tx, written) = match SubmitTx::write(db, new, editable, now).await {
+        Ok(done) => done,
+        // Two replacements of the same revision collide at its archived copy.
+        Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
+        Err(e) => return Err(Stored::Failed(internal("store filing", e))),
     };
-    let receipt = receipt_of(&stored, false);
-    let response = serde_json::to_value(&receipt).or_internal("receipt json")?;
-    match filings::insert_submission(&mut tx.conn(), key, new.person_id, stored.id, stored.revision, &response, now)
-        .await
-    {
-        Ok(()) => {}
-        Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Duplicate),
-        Err(e) => return Err(Stored::Failed(internal("submission", e))),
+    let Some(stored) = written.stored else {
+        tx.rollback().await;
+        return Err(Stored::UnderReview);
+    };
+    // What this submission replaced must be what it read: on PostgreSQL a filing
+    // inserted by a concurrent submission after the read is not locked by it.
+    if stored.revision != written.before.as_ref().map_or(1, |f| f.revision + 1) {
+        tx.rollback().await;
+        return Err(Stored::Raced);
     }
-    filings::delete_draft(&mut tx.conn(), new.person_id, new.period).await.or_internal("draft")?;
-    audit::append(
-        &mut tx.conn(),
-        &audit::NewEntry {
-            actor_user_id: Some(user.id),
-            action: "filing.submit".into(),
-            subject_type: "filing".into(),
-            subject_id: stored.id.to_string(),
-            before,
-            after: Some(json!({
-                "period": new.period,
-                "revision": stored.revision,
-                "total": stored.total,
-                "grade": stored.grade,
-                "late": stored.late,
-                "nothing_to_report": stored.nothing_to_report,
-                "scheme": format!("{}@{}", new.scheme_id, new.scheme_version),
-                "scheme_hash": new.scheme_hash,
-                "engine": new.engine_version,
-            })),
-        },
-        now,
-    )
-    .await
-    .or_internal("audit")?;
-    match tx.commit().await {
+    let receipt = receipt_of(&stored, false);
+    let before = written.before.map(|f| json!({ "revision": f.revision, "total": f.total, "status": f.status }));
+    let entry = audit::NewEntry {
+        actor_user_id: Some(user.id),
+        action: "filing.submit".into(),
+        subject_type: "filing".into(),
+        subject_id: stored.id.to_string(),
+        before,
+        after: Some(json!({
+            "period": new.period,
+            "revision": stored.revision,
+            "total": stored.total,
+            "grade": stored.grade,
+            "late": stored.late,
+            "nothing_to_report": stored.nothing_to_report,
+            "scheme": format!("{}@{}", new.scheme_id, new.scheme_version),
+            "scheme_hash": new.scheme_hash,
+            "engine": new.engine_version,
+        })),
+    };
+    let record = Record {
+        key,
+        person_id: new.person_id,
+        period: new.period,
+        filing_id: stored.id,
+        revision: stored.revision,
+        response: &receipt,
+    };
+    match tx.finish(&record, &entry, now).await {
         Ok(()) => Ok(receipt),
         Err(e) if storage::is_unique_violation(&e) => Err(Stored::Duplicate),
-        Err(e) => Err(Stored::Failed(internal("commit", e))),
+        Err(e) => Err(Stored::Failed(internal("record submission", e))),
     }
 }
 

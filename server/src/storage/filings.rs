@@ -9,11 +9,6 @@ use sqlx::FromRow;
 use super::Conn;
 use crate::on_conn;
 
-/// The columns of [`FilingHead`]: what a submission reads and gets back of the filing it
-/// replaces or stores. Not the inputs and the engine's result, which are kilobytes of
-/// JSON the write path already has in hand.
-const HEAD_COLUMNS: &str = "id, period, status, revision, version, nothing_to_report, late, total, grade, submitted_at";
-
 #[derive(Debug, Clone, FromRow)]
 pub struct FilingRow {
     pub id: i64,
@@ -111,33 +106,6 @@ pub async fn submission(conn: &mut Conn<'_>, key: &str) -> Result<Option<Submiss
     })
 }
 
-#[tracing::instrument(skip(conn, key, response))]
-pub async fn insert_submission(
-    conn: &mut Conn<'_>,
-    key: &str,
-    person_id: i64,
-    filing_id: i64,
-    revision: i64,
-    response: &Value,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query(
-            "INSERT INTO submissions (idempotency_key, person_id, filing_id, revision, response, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(key)
-        .bind(person_id)
-        .bind(filing_id)
-        .bind(revision)
-        .bind(Json(response))
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ())
-    })
-}
-
 #[tracing::instrument(skip(conn))]
 pub async fn for_person_period(
     conn: &mut Conn<'_>,
@@ -155,26 +123,6 @@ pub async fn for_person_period(
         .bind(period)
         .fetch_optional(c)
         .await
-    })
-}
-
-/// [`for_person_period`] inside the transaction that will replace the filing: on
-/// PostgreSQL the row is locked (`FOR UPDATE`), so a concurrent submission for the same
-/// period waits here and then reads what the first one stored, instead of failing its
-/// update and starting over. SQLite's write transaction already shuts other writers out.
-#[tracing::instrument(skip(conn))]
-pub async fn for_person_period_to_replace(
-    conn: &mut Conn<'_>,
-    person_id: i64,
-    period: &str,
-) -> Result<Option<FilingHead>, sqlx::Error> {
-    let lock = match conn {
-        Conn::Sqlite(_) => "",
-        Conn::Postgres(_) => " FOR UPDATE",
-    };
-    let sql = format!("SELECT {HEAD_COLUMNS} FROM filings WHERE person_id = $1 AND period = $2{lock}");
-    on_conn!(conn, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(person_id).bind(period).fetch_optional(c).await
     })
 }
 
@@ -206,80 +154,6 @@ pub async fn of_person(conn: &mut Conn<'_>, person_id: i64) -> Result<Vec<Filing
         .bind(person_id)
         .fetch_all(c)
         .await
-    })
-}
-
-/// Inserts a filing at revision 1 and returns it as stored (no second read).
-#[tracing::instrument(skip(conn, f), fields(person_id = f.person_id, period = f.period))]
-pub async fn insert(conn: &mut Conn<'_>, f: &NewFiling<'_>, now: DateTime<Utc>) -> Result<FilingHead, sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO filings (person_id, unit_id, period, scheme_id, scheme_version, scheme_hash, engine_version,
-                              status, revision, version, nothing_to_report, late, inputs, result, total, grade,
-                              submitted_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10, $11, $12, $13, $14, $15, $15)
-         RETURNING {HEAD_COLUMNS}"
-    );
-    on_conn!(conn, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(f.person_id)
-            .bind(f.unit_id)
-            .bind(f.period)
-            .bind(f.scheme_id)
-            .bind(f.scheme_version)
-            .bind(f.scheme_hash)
-            .bind(f.engine_version)
-            .bind(f.status)
-            .bind(f.nothing_to_report)
-            .bind(f.late)
-            .bind(Json(f.inputs))
-            .bind(Json(f.result))
-            .bind(f.total)
-            .bind(f.grade)
-            .bind(now)
-            .fetch_one(c)
-            .await
-    })
-}
-
-/// Replaces the submission of filing `id` if it is still at `version`; returns the
-/// filing as stored, or `None` when another change came first. The replaced revision
-/// moves to `filing_revisions` by trigger (migration 0008).
-#[tracing::instrument(skip(conn, f))]
-pub async fn replace(
-    conn: &mut Conn<'_>,
-    id: i64,
-    version: i64,
-    f: &NewFiling<'_>,
-    now: DateTime<Utc>,
-) -> Result<Option<FilingHead>, sqlx::Error> {
-    let sql = format!(
-        "UPDATE filings SET
-             unit_id = $3, scheme_id = $4, scheme_version = $5, scheme_hash = $6, engine_version = $7,
-             status = $8, nothing_to_report = $9, late = $10, inputs = $11, result = $12, total = $13,
-             grade = $14, submitted_at = $15, updated_at = $15,
-             revision = revision + 1, version = version + 1
-         WHERE id = $1 AND version = $2
-         RETURNING {HEAD_COLUMNS}"
-    );
-    on_conn!(conn, |c| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id)
-            .bind(version)
-            .bind(f.unit_id)
-            .bind(f.scheme_id)
-            .bind(f.scheme_version)
-            .bind(f.scheme_hash)
-            .bind(f.engine_version)
-            .bind(f.status)
-            .bind(f.nothing_to_report)
-            .bind(f.late)
-            .bind(Json(f.inputs))
-            .bind(Json(f.result))
-            .bind(f.total)
-            .bind(f.grade)
-            .bind(now)
-            .fetch_optional(c)
-            .await
     })
 }
 
@@ -345,17 +219,5 @@ pub async fn draft(conn: &mut Conn<'_>, person_id: i64, period: &str) -> Result<
         .bind(period)
         .fetch_optional(c)
         .await
-    })
-}
-
-#[tracing::instrument(skip(conn))]
-pub async fn delete_draft(conn: &mut Conn<'_>, person_id: i64, period: &str) -> Result<(), sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query("DELETE FROM drafts WHERE person_id = $1 AND period = $2")
-            .bind(person_id)
-            .bind(period)
-            .execute(c)
-            .await
-            .map(|_| ())
     })
 }

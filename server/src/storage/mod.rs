@@ -19,6 +19,7 @@ pub mod schemes;
 pub mod sessions;
 pub mod settings;
 pub mod social;
+pub mod submission;
 pub mod tasks;
 pub mod users;
 
@@ -91,6 +92,55 @@ pub struct WriteTurn(Arc<Mutex<()>>);
 impl WriteTurn {
     async fn take(&self) -> OwnedMutexGuard<()> {
         self.0.clone().lock_owned().await
+    }
+}
+
+/// An SQLite write transaction opened and ended by the caller's own statements, for a
+/// write sent as a few multi-statement queries (`BEGIN IMMEDIATE; …`, then `…; COMMIT`):
+/// each query is one hand-over to the connection's thread, where sqlx's transaction
+/// would add one for BEGIN and one for COMMIT. It holds the process's [`WriteTurn`].
+///
+/// sqlx does not know the transaction is open, so it must not go back to the pool open:
+/// dropped before [`ScriptTx::ended`] or a successful [`ScriptTx::rollback`] (a request
+/// cancelled half-way, a panic), the connection is closed instead, and SQLite rolls the
+/// transaction back as it closes.
+pub struct ScriptTx {
+    conn: PoolConnection<Sqlite>,
+    open: bool,
+    // Dropped after the connection.
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl ScriptTx {
+    /// Waits for the write turn, then takes a connection (no statement yet).
+    async fn take(pool: &SqlitePool, turn: &WriteTurn) -> Result<Self, sqlx::Error> {
+        let turn = turn.take().await;
+        Ok(Self { conn: pool.acquire().await?, open: true, _turn: turn })
+    }
+
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
+
+    /// The caller's last query ended the transaction (its COMMIT ran).
+    pub fn ended(mut self) {
+        self.open = false;
+    }
+
+    /// Rolls back; if even that fails, the connection is closed on drop.
+    pub async fn rollback(mut self) {
+        match sqlx::query("ROLLBACK").execute(&mut *self.conn).await {
+            Ok(_) => self.open = false,
+            Err(e) => tracing::warn!(error = %e, "rollback failed; the connection is closed"),
+        }
+    }
+}
+
+impl Drop for ScriptTx {
+    fn drop(&mut self) {
+        if self.open {
+            self.conn.close_on_drop();
+        }
     }
 }
 

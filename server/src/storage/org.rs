@@ -1,9 +1,9 @@
 //! Units (the organisation tree) and the people assessed in them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::schemes::BindingRow;
+use super::schemes::{BindingRow, VersionSpan};
 use super::Conn;
 use crate::on_conn;
 
@@ -137,20 +137,31 @@ pub async fn person_and_unit(conn: &mut Conn<'_>, id: i64) -> Result<Option<(Per
     Ok(row.map(PersonUnitRow::split))
 }
 
-/// A person, their unit, and the scheme binding they file under — their unit's own for
-/// their tier, else their unit category's — in one round trip (every submission asks).
+/// Where a person files: their unit, the scheme binding they file under — their unit's
+/// own for their tier, else their unit category's — and which versions of that scheme
+/// exist. Every submission asks, so it is one read.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub person: PersonRow,
+    pub unit: UnitRow,
+    pub binding: Option<BindingRow>,
+    /// The bound scheme's versions, newest first (empty without a binding).
+    pub versions: Vec<VersionSpan>,
+}
+
+/// A person's [`Placement`], one row per version of the bound scheme (or one row
+/// without a binding).
 #[tracing::instrument(skip(conn))]
-pub async fn placement(
-    conn: &mut Conn<'_>,
-    person_id: i64,
-) -> Result<Option<(PersonRow, UnitRow, Option<BindingRow>)>, sqlx::Error> {
-    let row: Option<PlacementRow> = on_conn!(conn, |c| {
+pub async fn placement(conn: &mut Conn<'_>, person_id: i64) -> Result<Option<Placement>, sqlx::Error> {
+    let rows: Vec<PlacementRow> = on_conn!(conn, |c| {
         sqlx::query_as(concat!(
             "SELECT ",
             person_unit_columns!(),
             ", b.id AS binding_id, b.scope_kind AS binding_scope_kind, b.scope AS binding_scope,
                     b.scheme_id AS binding_scheme_id, b.deadline_day AS binding_deadline_day,
-                    b.allow_late AS binding_allow_late
+                    b.allow_late AS binding_allow_late,
+                    s.version AS scheme_version, s.effective_from AS scheme_effective_from,
+                    s.effective_to AS scheme_effective_to
              FROM people p
              JOIN units u ON u.id = p.unit_id
              LEFT JOIN scheme_bindings b ON b.id = (
@@ -160,13 +171,15 @@ pub async fn placement(
                         OR (o.scope_kind = 'category' AND o.scope = u.category))
                  ORDER BY CASE o.scope_kind WHEN 'unit' THEN 0 ELSE 1 END
                  LIMIT 1)
-             WHERE p.id = $1"
+             LEFT JOIN schemes s ON s.id = b.scheme_id
+             WHERE p.id = $1
+             ORDER BY s.version DESC"
         ))
         .bind(person_id)
-        .fetch_optional(c)
+        .fetch_all(c)
         .await
     })?;
-    Ok(row.map(PlacementRow::split))
+    Ok(PlacementRow::gather(rows))
 }
 
 #[derive(FromRow)]
@@ -179,19 +192,34 @@ struct PlacementRow {
     binding_scheme_id: Option<String>,
     binding_deadline_day: Option<i64>,
     binding_allow_late: Option<bool>,
+    scheme_version: Option<i64>,
+    scheme_effective_from: Option<NaiveDate>,
+    scheme_effective_to: Option<NaiveDate>,
 }
 
 impl PlacementRow {
-    fn split(self) -> (PersonRow, UnitRow, Option<BindingRow>) {
-        let (person, unit) = self.person.split();
+    /// The rows differ only in their version columns.
+    fn gather(rows: Vec<Self>) -> Option<Placement> {
+        let versions = rows
+            .iter()
+            .filter_map(|r| {
+                Some(VersionSpan {
+                    version: r.scheme_version?,
+                    effective_from: r.scheme_effective_from?,
+                    effective_to: r.scheme_effective_to,
+                })
+            })
+            .collect();
+        let first = rows.into_iter().next()?;
+        let (person, unit) = first.person.split();
         // Every binding column is NOT NULL: all are there, or the join found none.
         let binding = match (
-            self.binding_id,
-            self.binding_scope_kind,
-            self.binding_scope,
-            self.binding_scheme_id,
-            self.binding_deadline_day,
-            self.binding_allow_late,
+            first.binding_id,
+            first.binding_scope_kind,
+            first.binding_scope,
+            first.binding_scheme_id,
+            first.binding_deadline_day,
+            first.binding_allow_late,
         ) {
             (Some(id), Some(scope_kind), Some(scope), Some(scheme_id), Some(deadline_day), Some(allow_late)) => {
                 Some(BindingRow {
@@ -206,7 +234,7 @@ impl PlacementRow {
             }
             _ => None,
         };
-        (person, unit, binding)
+        Some(Placement { person, unit, binding, versions })
     }
 }
 

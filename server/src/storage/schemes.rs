@@ -95,17 +95,6 @@ pub struct VersionSpan {
     pub effective_to: Option<NaiveDate>,
 }
 
-/// Every version of `id`, newest first.
-#[tracing::instrument(skip(conn))]
-pub async fn versions(conn: &mut Conn<'_>, id: &str) -> Result<Vec<VersionSpan>, sqlx::Error> {
-    on_conn!(conn, |c| {
-        sqlx::query_as("SELECT version, effective_from, effective_to FROM schemes WHERE id = $1 ORDER BY version DESC")
-            .bind(id)
-            .fetch_all(c)
-            .await
-    })
-}
-
 /// The newest version of every scheme (the admin's list).
 #[tracing::instrument(skip(conn))]
 pub async fn latest_versions(conn: &mut Conn<'_>) -> Result<Vec<SchemeRow>, sqlx::Error> {

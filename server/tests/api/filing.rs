@@ -24,6 +24,7 @@ on_both_databases!(
     a_future_period_is_refused,
     photos_are_kept_for_the_owner_and_their_reviewers,
     a_filing_under_review_cannot_be_replaced,
+    a_submission_abandoned_half_way_leaves_nothing_and_blocks_nobody,
 );
 
 /// The report page of `cookie`'s period to file now.
@@ -368,4 +369,57 @@ async fn a_filing_under_review_cannot_be_replaced(app: TestApp) {
         .call_json("submit_filing", &submission(&theirs, typical_month(), "review-key-00000000001"), Some(&other))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// A submission's write is two steps with a decision between; a request dropped there (the
+/// phone went away, the task was cancelled) must roll back and must not leave SQLite's
+/// write lock held by a pooled connection: the next submission goes through at once.
+async fn a_submission_abandoned_half_way_leaves_nothing_and_blocks_nobody(app: TestApp) {
+    use server::storage::filings::{self, NewFiling};
+    use server::storage::submission::SubmitTx;
+
+    app.load_demo().await;
+    let cookie = app.sign_in_demo("wangfang").await;
+    let ctx = report(&app, &cookie).await;
+    let (_, first) = app
+        .call_json("submit_filing", &submission(&ctx, typical_month(), "abandon-key-0000000001"), Some(&cookie))
+        .await;
+    let stored = {
+        let mut pooled = app.db.acquire().await.unwrap();
+        filings::by_id(&mut pooled.conn(), first["filing_id"].as_i64().unwrap()).await.unwrap().unwrap()
+    };
+    let empty = serde_json::value::RawValue::from_string("{}".into()).unwrap();
+    let new = NewFiling {
+        person_id: stored.person_id,
+        unit_id: stored.unit_id,
+        period: &stored.period,
+        scheme_id: &stored.scheme_id,
+        scheme_version: stored.scheme_version,
+        scheme_hash: &stored.scheme_hash,
+        engine_version: &stored.engine_version,
+        status: "submitted",
+        nothing_to_report: false,
+        late: false,
+        inputs: &empty,
+        result: &empty,
+        total: "0.00",
+        grade: None,
+    };
+    let (tx, written) =
+        SubmitTx::write(&app.db, &new, ["submitted", "returned"], server::storage::now()).await.unwrap();
+    assert_eq!(written.before.map(|f| f.revision), Some(1));
+    assert_eq!(written.stored.map(|f| f.revision), Some(2));
+    drop(tx);
+
+    let body = submission(&ctx, typical_month(), "abandon-key-0000000002");
+    let (status, second) =
+        tokio::time::timeout(std::time::Duration::from_secs(5), app.call_json("submit_filing", &body, Some(&cookie)))
+            .await
+            .expect("the abandoned write does not hold the database");
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(second["revision"], 2, "the abandoned revision was rolled back");
+    assert_eq!(second["total"], first["total"]);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM filing_revisions").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM submissions").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit'").await, 2);
 }
