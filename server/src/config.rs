@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `DATABASE_URL` / `KAOHE_DATABASE_URL` | `sqlite://data/kaohe.db` | `sqlite://…` or `postgres://…` (`KAOHE_` wins) |
 //! | `KAOHE_ADDR` | `LEPTOS_SITE_ADDR` or `127.0.0.1:3000` | address to listen on |
-//! | `KAOHE_DB_MAX_CONNECTIONS` | `16` | pool size |
+//! | `KAOHE_DB_MAX_CONNECTIONS` | `4` on SQLite, `16` on PostgreSQL | pool size |
 //! | `KAOHE_SECRET_KEY` | generated on first start, kept in the database | JWT signing key (≥ 32 bytes); set the same value on every server behind a load balancer, or let them share the stored one |
 //! | `KAOHE_SESSION_HOURS` | `24` | session lifetime |
 //! | `KAOHE_LOGIN_MAX_FAILURES` | `5` | failed sign-ins per user name per window before throttling |
@@ -20,6 +20,15 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+
+/// The default pool size on SQLite. One writer at a time whatever the size, and every
+/// connection is a thread of this process whose page cache each commit of another
+/// connection empties: under load, 3–4 connections served 1,300–1,460 submissions/s on
+/// 2 cores where 16 served 1,150 (bench/results/submissions.md, 2026-12-04, fourth session).
+pub const SQLITE_POOL: u32 = 4;
+
+/// The default pool size on PostgreSQL (a managed server with its own cores).
+pub const POSTGRES_POOL: u32 = 16;
 
 /// Every setting of the server. `Debug` redacts secrets.
 #[derive(Clone)]
@@ -54,7 +63,7 @@ impl Default for Settings {
         Self {
             database_url: "sqlite://data/kaohe.db".into(),
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            db_max_connections: 16,
+            db_max_connections: SQLITE_POOL,
             secret_key: None,
             session_hours: 24,
             login_max_failures: 5,
@@ -122,12 +131,13 @@ impl Settings {
         let flag = |name: &str| {
             lookup(name).is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
         };
-        let max_conn = parsed("KAOHE_DB_MAX_CONNECTIONS", "应为正整数")(i64::from(d.db_max_connections))?;
+        let default_pool = if database_url.starts_with("sqlite:") { SQLITE_POOL } else { POSTGRES_POOL };
+        let max_conn = parsed("KAOHE_DB_MAX_CONNECTIONS", "应为正整数")(i64::from(default_pool))?;
 
         Ok(Self {
             database_url,
             addr,
-            db_max_connections: u32::try_from(max_conn).unwrap_or(d.db_max_connections),
+            db_max_connections: u32::try_from(max_conn).unwrap_or(default_pool),
             secret_key,
             session_hours: parsed("KAOHE_SESSION_HOURS", "应为正整数（小时）")(d.session_hours)?,
             login_max_failures: parsed("KAOHE_LOGIN_MAX_FAILURES", "应为正整数")(d.login_max_failures)?,
@@ -207,6 +217,14 @@ mod tests {
         assert_eq!(s.database_url, "sqlite://x.db");
         let s = settings(&[("DATABASE_URL", "postgres://a@b/c")]).unwrap();
         assert_eq!(s.database_url, "postgres://a@b/c");
+    }
+
+    #[test]
+    fn the_pool_size_follows_the_database_unless_set() {
+        assert_eq!(settings(&[]).unwrap().db_max_connections, SQLITE_POOL);
+        assert_eq!(settings(&[("DATABASE_URL", "postgres://a@b/c")]).unwrap().db_max_connections, POSTGRES_POOL);
+        let set = settings(&[("DATABASE_URL", "postgres://a@b/c"), ("KAOHE_DB_MAX_CONNECTIONS", "7")]).unwrap();
+        assert_eq!(set.db_max_connections, 7);
     }
 
     #[test]

@@ -11,8 +11,8 @@ use serde_json::json;
 use super::context::{receipt_of, resolve, scheme_fits_period};
 use crate::error::{internal, OrInternal};
 use crate::schemes::SchemeCache;
-use crate::storage::filings::{self, NewFiling};
-use crate::storage::submission::{Record, SubmitTx};
+use crate::storage::filings::{self, FilingHead, NewFiling};
+use crate::storage::submission::{self, Outcome, Submitted};
 use crate::storage::{self, audit, evidence, tasks, Conn, Db};
 
 /// An idempotency key: 16–64 characters of `[A-Za-z0-9_-]` (a UUID fits).
@@ -145,7 +145,7 @@ async fn submit_new(
             Err(Stored::Failed(e)) => return Err(e),
             // The key is not looked up inside the transaction, so whether it was this very
             // submission that a concurrent request committed is asked here.
-            Err(outcome @ (Stored::Duplicate | Stored::Raced | Stored::UnderReview)) => {
+            Err(outcome @ (Stored::Raced | Stored::UnderReview)) => {
                 let mut pooled = db.acquire().await.or_internal("acquire")?;
                 if let Some(receipt) = replay(&mut pooled.conn(), user, &sub.idempotency_key).await? {
                     return Ok(receipt);
@@ -162,25 +162,18 @@ async fn submit_new(
 }
 
 enum Stored {
-    /// The same key was committed by a concurrent request.
-    Duplicate,
-    /// Another submission for the same period committed first.
+    /// A concurrent request committed first: this very submission (its key is taken), or
+    /// another one for the same period (its revision is taken).
     Raced,
     /// The filing is with its reviewer; the cadre may no longer replace it.
     UnderReview,
     Failed(AppError),
 }
 
-impl From<AppError> for Stored {
-    fn from(e: AppError) -> Self {
-        Stored::Failed(e)
-    }
-}
-
-/// The write transaction (see [`SubmitTx`]): insert or replace the filing, then record
-/// the key, drop the draft and append to the audit log. The key is not looked up first:
-/// its unique index answers when the submission is recorded, and the transaction then
-/// rolls back.
+/// The write transaction (see [`submission::store`]): insert or replace the filing,
+/// record the key, drop the draft, append to the audit log. The key is not looked up
+/// first: its unique index answers when the submission is recorded, and the transaction
+/// then rolls back.
 async fn store(
     db: &Db,
     user: &SessionUser,
@@ -188,55 +181,43 @@ async fn store(
     new: &NewFiling<'_>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, Stored> {
-    let editable = FilingStatus::EDITABLE_BY_CADRE.map(FilingStatus::as_str);
-    let (tx, written) = match SubmitTx::write(db, new, editable, now).await {
-        Ok(done) => done,
-        // Two replacements of the same revision collide at its archived copy.
-        Err(e) if storage::is_unique_violation(&e) => return Err(Stored::Raced),
-        Err(e) => return Err(Stored::Failed(internal("store filing", e))),
+    // Complete but for what the database assigns (the filing's id and revision).
+    let template = FilingHead {
+        id: 0,
+        period: new.period.to_string(),
+        status: new.status.to_string(),
+        revision: 0,
+        version: 0,
+        nothing_to_report: new.nothing_to_report,
+        late: new.late,
+        total: new.total.to_string(),
+        grade: new.grade.map(str::to_string),
+        submitted_at: now,
     };
-    let Some(stored) = written.stored else {
-        tx.rollback().await;
-        return Err(Stored::UnderReview);
-    };
-    // What this submission replaced must be what it read: on PostgreSQL a filing
-    // inserted by a concurrent submission after the read is not locked by it.
-    if stored.revision != written.before.as_ref().map_or(1, |f| f.revision + 1) {
-        tx.rollback().await;
-        return Err(Stored::Raced);
-    }
-    let receipt = receipt_of(&stored, false);
-    let before = written.before.map(|f| json!({ "revision": f.revision, "total": f.total, "status": f.status }));
-    let entry = audit::NewEntry {
+    let sub = Submitted {
+        key,
         actor_user_id: Some(user.id),
-        action: "filing.submit".into(),
-        subject_type: "filing".into(),
-        subject_id: stored.id.to_string(),
-        before,
-        after: Some(json!({
+        action: "filing.submit",
+        after: json!({
             "period": new.period,
-            "revision": stored.revision,
-            "total": stored.total,
-            "grade": stored.grade,
-            "late": stored.late,
-            "nothing_to_report": stored.nothing_to_report,
+            "total": new.total,
+            "grade": new.grade,
+            "late": new.late,
+            "nothing_to_report": new.nothing_to_report,
             "scheme": format!("{}@{}", new.scheme_id, new.scheme_version),
             "scheme_hash": new.scheme_hash,
             "engine": new.engine_version,
-        })),
+        }),
+        receipt: serde_json::to_value(receipt_of(&template, false))
+            .map_err(|e| Stored::Failed(internal("receipt", e)))?,
     };
-    let record = Record {
-        key,
-        person_id: new.person_id,
-        period: new.period,
-        filing_id: stored.id,
-        revision: stored.revision,
-        response: &receipt,
-    };
-    match tx.finish(&record, &entry, now).await {
-        Ok(()) => Ok(receipt),
-        Err(e) if storage::is_unique_violation(&e) => Err(Stored::Duplicate),
-        Err(e) => Err(Stored::Failed(internal("record submission", e))),
+    let editable = FilingStatus::EDITABLE_BY_CADRE.map(FilingStatus::as_str);
+    match submission::store(db, new, editable, &sub, now).await {
+        Ok(Outcome::Stored(stored)) => Ok(receipt_of(&stored, false)),
+        Ok(Outcome::UnderReview) => Err(Stored::UnderReview),
+        Ok(Outcome::Raced) => Err(Stored::Raced),
+        Err(e) if storage::is_unique_violation(&e) => Err(Stored::Raced),
+        Err(e) => Err(Stored::Failed(internal("store submission", e))),
     }
 }
 

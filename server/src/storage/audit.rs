@@ -124,47 +124,26 @@ pub fn entry_hash(prev_hash: &str, e: &Hashed<'_>) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// The statement that appends an entry, its parameters `$1`–`$7` bound by
-/// [`NewEntry::bind`]: a literal, so that a write of several statements can include it.
-#[macro_export]
-macro_rules! insert_entry_sql {
-    () => {
-        "INSERT INTO audit_log (at, actor_user_id, action, subject_type, subject_id, before_state, after_state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)"
-    };
-}
-
 /// Appends an unsealed entry inside the caller's transaction: it commits or rolls back
 /// with the change it records. One statement, no lock (see the module's comment).
 #[tracing::instrument(skip(conn, entry), fields(action = %entry.action, subject = %entry.subject_id))]
 pub async fn append(conn: &mut Conn<'_>, entry: &NewEntry, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    on_conn!(conn, |c| entry.bind(sqlx::query(insert_entry_sql!()), now).execute(c).await.map(|_| ()))
-}
-
-impl NewEntry {
-    /// Binds the entry as parameters `$1`–`$7` of [`insert_entry_sql!`] (first, so
-    /// that a longer statement numbers its own parameters from `$8`).
-    pub fn bind<'q, DB>(
-        &self,
-        query: sqlx::query::Query<'q, DB, DB::Arguments>,
-        now: DateTime<Utc>,
-    ) -> sqlx::query::Query<'q, DB, DB::Arguments>
-    where
-        DB: sqlx::Database,
-        DateTime<Utc>: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-        Option<i64>: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-        for<'t> &'t str: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-        for<'t> Option<Json<&'t Value>>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    {
-        query
-            .bind(now)
-            .bind(self.actor_user_id)
-            .bind(self.action.as_str())
-            .bind(self.subject_type.as_str())
-            .bind(self.subject_id.as_str())
-            .bind(self.before.as_ref().map(Json))
-            .bind(self.after.as_ref().map(Json))
-    }
+    on_conn!(conn, |c| {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_user_id, action, subject_type, subject_id, before_state, after_state)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(now)
+        .bind(entry.actor_user_id)
+        .bind(&entry.action)
+        .bind(&entry.subject_type)
+        .bind(&entry.subject_id)
+        .bind(entry.before.clone().map(Json))
+        .bind(entry.after.clone().map(Json))
+        .execute(c)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// The chain position and hashes one entry is sealed with.

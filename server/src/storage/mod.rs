@@ -390,6 +390,32 @@ mod tests {
         assert!(Flavor::of_url("mysql://u@h/db").is_err());
     }
 
+    /// A request cancelled while its write runs leaves the transaction open on the
+    /// connection: it must not reach the next writer through the pool.
+    #[tokio::test]
+    async fn a_script_transaction_dropped_open_rolls_back_and_frees_the_writer() {
+        let path = std::env::temp_dir().join(format!("kaohe-script-tx-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = Db::connect(&format!("sqlite://{}", path.display()), 2).await.unwrap();
+        let Db::Sqlite(pool, turn) = &db else { unreachable!() };
+        sqlx::query("CREATE TABLE t (x INTEGER)").execute(pool).await.unwrap();
+
+        let mut abandoned = ScriptTx::take(pool, turn).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)").execute(abandoned.conn()).await.unwrap();
+        drop(abandoned);
+
+        let next = async {
+            let mut tx = ScriptTx::take(pool, turn).await?;
+            sqlx::query("BEGIN IMMEDIATE; INSERT INTO t VALUES (2); COMMIT").execute(tx.conn()).await?;
+            tx.ended();
+            Ok::<_, sqlx::Error>(())
+        };
+        tokio::time::timeout(Duration::from_secs(5), next).await.expect("the next writer is not held up").unwrap();
+        let kept: Vec<i64> = sqlx::query_scalar("SELECT x FROM t").fetch_all(pool).await.unwrap();
+        assert_eq!(kept, vec![2]);
+        db.close().await;
+        let _ = std::fs::remove_file(&path);
+    }
+
     #[test]
     fn redacted_url_hides_only_the_password() {
         assert_eq!(redact_url("postgres://kaohe:s3cret@db:5432/k"), "postgres://kaohe:***@db:5432/k");

@@ -1,27 +1,28 @@
-//! A submission's write: the filing inserted or replaced, then its idempotency record, the
-//! draft dropped and the audit entry, in one transaction of two steps with the caller's
-//! decision between them ([`SubmitTx::write`], then [`SubmitTx::finish`] or
-//! [`SubmitTx::rollback`]).
+//! A submission's write, in one transaction: the filing inserted or replaced (its old
+//! revision archived by trigger), the idempotency record, the draft dropped, the audit
+//! entry appended — or nothing, when the filing is with its reviewer.
 //!
-//! Why two steps of several statements each, and not a statement per call: on SQLite
-//! every call into sqlx is a hand-over to the connection's own thread and back, and
-//! under load those thread switches cost more than the statements (over half the
-//! server's CPU in the 2026-12-04 profile). So on SQLite each step is one
-//! multi-statement query, the first opening the transaction (`BEGIN IMMEDIATE; …`) and
-//! the second closing it (`…; COMMIT`), under the process's write turn. PostgreSQL
-//! cannot take several statements with parameters in one query; there the first step
-//! is BEGIN, the filing locked and the upsert, and the second one statement whose
-//! common table expressions write the key and drop the draft, then COMMIT.
+//! On SQLite the whole transaction is one multi-statement query (`BEGIN IMMEDIATE; …;
+//! COMMIT`), for two reasons measured under load (bench/results/submissions.md): every
+//! call into sqlx is a hand-over to the connection's thread and back, and those thread
+//! switches cost more than the statements; and SQLite has one writer, so the write turn
+//! is held from BEGIN to COMMIT — with a decision in Rust between two queries, it was
+//! also held while the task waited to be polled again among the other requests, and the
+//! server idled at a third of its CPU with writers queued. So the statements after the
+//! upsert run only if it wrote (`changes() = 1`, which counts the statement's own row,
+//! not the trigger's) and take the filing's id and revision from the database, filling
+//! them into JSON prepared by the caller (`json_set`).
+//!
+//! PostgreSQL cannot take several statements with parameters in one query, and its
+//! writers do not queue behind one another: BEGIN, the filing locked, the upsert, then
+//! one statement whose common table expressions write the key and drop the draft, COMMIT.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde_json::{json, Value};
 use sqlx::types::Json;
-use sqlx::{FromRow, Postgres, Transaction};
 
-use super::audit::NewEntry;
 use super::filings::{FilingHead, NewFiling};
 use super::{Db, ScriptTx};
-use crate::insert_entry_sql;
 
 /// The columns of [`FilingHead`]: what a submission reads and gets back of the filing it
 /// replaces or stores. Not the inputs and the engine's result, which are kilobytes of
@@ -32,16 +33,9 @@ macro_rules! head_columns {
     };
 }
 
-/// The filing as it stood, marked `old` (SQLite numbering: `$1` person, `$3` period).
-macro_rules! select_old {
-    () => {
-        concat!("SELECT 'old' AS which, ", head_columns!(), " FROM filings WHERE person_id = $1 AND period = $3")
-    };
-}
-
 /// Inserts the filing at revision 1, or replaces the one of the same person and period if
-/// its status is one of `$16`, `$17` (those a cadre may still change), and returns it
-/// marked `new`; no row when the filing is with its reviewer. The replaced revision moves
+/// its status is one of `$16`, `$17` (those a cadre may still change), and returns it;
+/// no row when the filing is with its reviewer. The replaced revision moves
 /// to `filing_revisions` by trigger (migration 0008).
 macro_rules! upsert {
     () => {
@@ -60,36 +54,41 @@ macro_rules! upsert {
                  updated_at = excluded.updated_at,
                  revision = filings.revision + 1, version = filings.version + 1
              WHERE filings.status IN ($16, $17)
-             RETURNING 'new' AS which, ",
+             RETURNING ",
             head_columns!()
         )
     };
 }
 
-/// The idempotency record (`$8`–`$12`, created at `$1`) and the draft's removal (`$9`
-/// person, `$13` period), after the audit entry's `$1`–`$7`.
-macro_rules! insert_submission {
-    () => {
-        "INSERT INTO submissions (idempotency_key, person_id, filing_id, revision, response, created_at)
-         VALUES ($8, $9, $10, $11, $12, $1)"
-    };
-}
-macro_rules! delete_draft {
-    () => {
-        "DELETE FROM drafts WHERE person_id = $9 AND period = $13"
-    };
-}
-
-const SQLITE_WRITE: &str = concat!("BEGIN IMMEDIATE; ", select_old!(), "; ", upsert!());
-const SQLITE_FINISH: &str = concat!(insert_entry_sql!(), "; ", insert_submission!(), "; ", delete_draft!(), "; COMMIT");
-const POSTGRES_LOCK_OLD: &str = concat!(
-    "SELECT 'old' AS which, ",
-    head_columns!(),
-    " FROM filings WHERE person_id = $1 AND period = $2 FOR UPDATE"
+/// The audit entry (`$18` actor, `$19` action, `$20` the `after` state without its
+/// `revision`), the idempotency record (`$21` key, `$22` the receipt without `filing_id`
+/// and `revision`) and the draft's removal, each only if the statement before it wrote a
+/// row. The `before` state is the revision just archived.
+const SQLITE_SUBMIT: &str = concat!(
+    "BEGIN IMMEDIATE; ",
+    upsert!(),
+    "; INSERT INTO audit_log (at, actor_user_id, action, subject_type, subject_id, before_state, after_state)
+       SELECT $15, $18, $19, 'filing', CAST(f.id AS TEXT),
+              (SELECT json_object('revision', r.revision, 'total', r.total, 'status', r.status)
+               FROM filing_revisions r WHERE r.filing_id = f.id AND r.revision = f.revision - 1),
+              json_set($20, '$.revision', f.revision)
+       FROM filings f WHERE f.person_id = $1 AND f.period = $3 AND changes() = 1;
+     INSERT INTO submissions (idempotency_key, person_id, filing_id, revision, response, created_at)
+       SELECT $21, $1, f.id, f.revision, json_set($22, '$.filing_id', f.id, '$.revision', f.revision), $15
+       FROM filings f WHERE f.person_id = $1 AND f.period = $3 AND changes() = 1;
+     DELETE FROM drafts WHERE person_id = $1 AND period = $3 AND changes() = 1;
+     COMMIT"
 );
+
+const POSTGRES_LOCK_OLD: &str =
+    concat!("SELECT ", head_columns!(), " FROM filings WHERE person_id = $1 AND period = $2 FOR UPDATE");
 const POSTGRES_UPSERT: &str = upsert!();
-const POSTGRES_FINISH: &str =
-    concat!("WITH s AS (", insert_submission!(), "), d AS (", delete_draft!(), ") ", insert_entry_sql!());
+const POSTGRES_FINISH: &str = "WITH s AS (
+         INSERT INTO submissions (idempotency_key, person_id, filing_id, revision, response, created_at)
+         VALUES ($7, $8, $9, $10, $11, $1)),
+     d AS (DELETE FROM drafts WHERE person_id = $8 AND period = $12)
+     INSERT INTO audit_log (at, actor_user_id, action, subject_type, subject_id, before_state, after_state)
+     VALUES ($1, $2, $3, 'filing', $4, $5, $6)";
 
 /// Binds a [`NewFiling`] as `$1`–`$17` of [`upsert!`] (the same on both databases).
 macro_rules! bind_filing {
@@ -115,155 +114,106 @@ macro_rules! bind_filing {
     };
 }
 
-/// A filing head marked `old` (as it stood) or `new` (as stored).
-#[derive(FromRow)]
-struct Marked {
-    which: String,
-    #[sqlx(flatten)]
-    head: FilingHead,
-}
-
-/// What the first step found and did.
+/// What a submission records besides the filing. The JSON is complete but for what the
+/// database assigns: `after` lacks `revision`, `receipt` lacks `filing_id` and `revision`.
 #[derive(Debug, Clone)]
-pub struct Written {
-    /// The filing as it stood before, if there was one.
-    pub before: Option<FilingHead>,
-    /// The filing as stored; `None` when the one that stood was not in an editable status.
-    pub stored: Option<FilingHead>,
-}
-
-impl Written {
-    fn of(rows: Vec<Marked>) -> Self {
-        let mut written = Written { before: None, stored: None };
-        for row in rows {
-            match row.which.as_str() {
-                "old" => written.before = Some(row.head),
-                _ => written.stored = Some(row.head),
-            }
-        }
-        written
-    }
-}
-
-/// The idempotency record of a stored submission.
-#[derive(Debug, Clone, Copy)]
-pub struct Record<'a, R> {
+pub struct Submitted<'a> {
     pub key: &'a str,
-    pub person_id: i64,
-    pub period: &'a str,
-    pub filing_id: i64,
-    pub revision: i64,
+    pub actor_user_id: Option<i64>,
+    /// The audit entry's action; its subject is the filing.
+    pub action: &'a str,
+    pub after: Value,
     /// The answer a resend of the same key gets.
-    pub response: &'a R,
+    pub receipt: Value,
 }
 
-/// An open submission transaction (see the module's comment). Dropped unfinished, it
-/// rolls back.
-pub struct SubmitTx(Step);
-
-enum Step {
-    Sqlite(ScriptTx),
-    Postgres(Transaction<'static, Postgres>),
+/// What became of a submission's write.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Stored (and committed), as returned by the write.
+    Stored(FilingHead),
+    /// The filing stood in a status not among the editable ones: nothing written.
+    UnderReview,
+    /// PostgreSQL only: a concurrent submission inserted the filing after this one looked;
+    /// rolled back, to be tried again.
+    Raced,
 }
 
-impl SubmitTx {
-    /// Step one: opens the transaction, reads the filing of the person and period as it
-    /// stands and inserts or replaces it if its status is one of `editable`.
-    ///
-    /// # Errors
-    /// The database's; the transaction is then rolled back.
-    pub async fn write(
-        db: &Db,
-        f: &NewFiling<'_>,
-        editable: [&str; 2],
-        now: DateTime<Utc>,
-    ) -> Result<(Self, Written), sqlx::Error> {
-        match db {
-            Db::Sqlite(pool, turn) => {
-                let mut tx = ScriptTx::take(pool, turn).await?;
-                let rows = bind_filing!(sqlx::query_as::<_, Marked>(SQLITE_WRITE), f, editable, now)
-                    // All rows: sqlx stops a multi-statement query at the limit of a
-                    // fetch_one or fetch_optional.
-                    .fetch_all(tx.conn())
-                    .await;
-                match rows {
-                    Ok(rows) => Ok((SubmitTx(Step::Sqlite(tx)), Written::of(rows))),
-                    Err(e) => {
-                        tx.rollback().await;
-                        Err(e)
-                    }
-                }
-            }
-            Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                // Locked, so that a concurrent submission for the same period waits here
-                // and then reads what this one stored.
-                let before = sqlx::query_as::<_, Marked>(POSTGRES_LOCK_OLD)
-                    .bind(f.person_id)
-                    .bind(f.period)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let stored = bind_filing!(sqlx::query_as::<_, Marked>(POSTGRES_UPSERT), f, editable, now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                Ok((
-                    SubmitTx(Step::Postgres(tx)),
-                    Written { before: before.map(|m| m.head), stored: stored.map(|m| m.head) },
-                ))
-            }
-        }
-    }
-
-    /// Step two: records the key, drops the draft, appends the audit entry and commits.
-    ///
-    /// # Errors
-    /// The database's (a unique violation when the key was used); the transaction is then
-    /// rolled back.
-    pub async fn finish<R: Serialize>(
-        self,
-        record: &Record<'_, R>,
-        entry: &NewEntry,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        macro_rules! bind_record {
-            ($query:expr) => {
-                entry
-                    .bind($query, now)
-                    .bind(record.key)
-                    .bind(record.person_id)
-                    .bind(record.filing_id)
-                    .bind(record.revision)
-                    .bind(Json(record.response))
-                    .bind(record.period)
-            };
-        }
-        match self.0 {
-            Step::Sqlite(mut tx) => match bind_record!(sqlx::query(SQLITE_FINISH)).execute(tx.conn()).await {
-                Ok(_) => {
+/// Writes a submission (see the module's comment). A filing whose status is not one of
+/// `editable` is left alone.
+///
+/// # Errors
+/// The database's, the transaction rolled back: a unique violation when the key was used.
+pub async fn store(
+    db: &Db,
+    f: &NewFiling<'_>,
+    editable: [&str; 2],
+    sub: &Submitted<'_>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, sqlx::Error> {
+    match db {
+        Db::Sqlite(pool, turn) => {
+            let mut tx = ScriptTx::take(pool, turn).await?;
+            let written = bind_filing!(sqlx::query_as::<_, FilingHead>(SQLITE_SUBMIT), f, editable, now)
+                .bind(sub.actor_user_id)
+                .bind(sub.action)
+                .bind(Json(&sub.after))
+                .bind(sub.key)
+                .bind(Json(&sub.receipt))
+                // All rows: sqlx stops a multi-statement query at the limit of a
+                // fetch_one or fetch_optional, before its COMMIT.
+                .fetch_all(tx.conn())
+                .await;
+            match written {
+                Ok(rows) => {
                     tx.ended();
-                    Ok(())
+                    Ok(rows.into_iter().next().map_or(Outcome::UnderReview, Outcome::Stored))
                 }
                 Err(e) => {
                     tx.rollback().await;
                     Err(e)
                 }
-            },
-            Step::Postgres(mut tx) => {
-                bind_record!(sqlx::query(POSTGRES_FINISH)).execute(&mut *tx).await?;
-                tx.commit().await
             }
         }
-    }
-
-    /// Abandons the write.
-    pub async fn rollback(self) {
-        match self.0 {
-            Step::Sqlite(tx) => tx.rollback().await,
-            Step::Postgres(tx) => {
-                if let Err(e) = tx.rollback().await {
-                    tracing::warn!(error = %e, "rollback failed; the connection is dropped");
-                }
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            // Locked, so that a concurrent submission for the same period waits here and
+            // then reads what this one stored.
+            let before: Option<FilingHead> =
+                sqlx::query_as(POSTGRES_LOCK_OLD).bind(f.person_id).bind(f.period).fetch_optional(&mut *tx).await?;
+            let stored: Option<FilingHead> =
+                bind_filing!(sqlx::query_as(POSTGRES_UPSERT), f, editable, now).fetch_optional(&mut *tx).await?;
+            let Some(stored) = stored else {
+                return Ok(Outcome::UnderReview);
+            };
+            // A filing inserted by a concurrent submission after the read was not locked by it.
+            if stored.revision != before.as_ref().map_or(1, |b| b.revision + 1) {
+                return Ok(Outcome::Raced);
             }
+            // What SQLite reads back from the archived revision.
+            let before = before.map(|b| json!({ "revision": b.revision, "total": b.total, "status": b.status }));
+            let mut after = sub.after.clone();
+            after["revision"] = json!(stored.revision);
+            let mut receipt = sub.receipt.clone();
+            receipt["filing_id"] = json!(stored.id);
+            receipt["revision"] = json!(stored.revision);
+            sqlx::query(POSTGRES_FINISH)
+                .bind(now)
+                .bind(sub.actor_user_id)
+                .bind(sub.action)
+                .bind(stored.id.to_string())
+                .bind(before.map(Json))
+                .bind(Json(&after))
+                .bind(sub.key)
+                .bind(f.person_id)
+                .bind(stored.id)
+                .bind(stored.revision)
+                .bind(Json(&receipt))
+                .bind(f.period)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Outcome::Stored(stored))
         }
     }
 }
