@@ -177,7 +177,9 @@ async fn resubmitting_before_review_replaces_and_keeps_history(app: TestApp) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM filing_revisions").await, 1);
 
     // Each submission is audited with what it replaced and what it stored.
-    let entries: Vec<(Option<i64>, String, Option<sqlx::types::Json<Value>>, Option<sqlx::types::Json<Value>>)> = {
+    /// Actor, subject, before, after.
+    type Entry = (Option<i64>, String, Option<sqlx::types::Json<Value>>, Option<sqlx::types::Json<Value>>);
+    let entries: Vec<Entry> = {
         let mut pooled = app.db.acquire().await.unwrap();
         let mut conn = pooled.conn();
         server::on_conn!(&mut conn, |c| sqlx::query_as(
