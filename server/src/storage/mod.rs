@@ -96,9 +96,9 @@ impl WriteTurn {
 }
 
 /// An SQLite write transaction opened and ended by the caller's own statements, for a
-/// write sent as a few multi-statement queries (`BEGIN IMMEDIATE; …`, then `…; COMMIT`):
-/// each query is one hand-over to the connection's thread, where sqlx's transaction
-/// would add one for BEGIN and one for COMMIT. It holds the process's [`WriteTurn`].
+/// write sent as one multi-statement query (`BEGIN IMMEDIATE; …; COMMIT`): one hand-over
+/// to the connection's thread, where sqlx's transaction would add one for BEGIN and one
+/// for COMMIT. It holds the process's [`WriteTurn`].
 ///
 /// sqlx does not know the transaction is open, so it must not go back to the pool open:
 /// dropped before [`ScriptTx::ended`] or a successful [`ScriptTx::rollback`] (a request
