@@ -86,35 +86,44 @@ pub enum Db {
 /// on an async mutex, which hands the turn over the moment the previous transaction
 /// ends. SQLite is one process by nature, so a process-local turn loses nothing; another
 /// process (a CLI, a second test server on the same file) still meets `busy_timeout`.
+///
+/// Submissions also wait here, in [`submission::Waiting`]: whichever of their requests
+/// gets the turn writes all that are waiting in one transaction (group commit).
 #[derive(Clone, Debug, Default)]
-pub struct WriteTurn(Arc<Mutex<()>>);
+pub struct WriteTurn {
+    turn: Arc<Mutex<()>>,
+    pub(crate) waiting: Arc<submission::Waiting>,
+}
+
+/// Holding this is holding the process's write turn.
+pub struct Turn {
+    _guard: OwnedMutexGuard<()>,
+}
 
 impl WriteTurn {
-    async fn take(&self) -> OwnedMutexGuard<()> {
-        self.0.clone().lock_owned().await
+    pub(crate) async fn take(&self) -> Turn {
+        Turn { _guard: self.turn.clone().lock_owned().await }
     }
 }
 
 /// An SQLite write transaction opened and ended by the caller's own statements, for a
 /// write sent as one multi-statement query (`BEGIN IMMEDIATE; …; COMMIT`): one hand-over
 /// to the connection's thread, where sqlx's transaction would add one for BEGIN and one
-/// for COMMIT. It holds the process's [`WriteTurn`].
+/// for COMMIT. It borrows the process's [`Turn`], so the turn outlives it.
 ///
 /// sqlx does not know the transaction is open, so it must not go back to the pool open:
 /// dropped before [`ScriptTx::ended`] or a successful [`ScriptTx::rollback`] (a request
 /// cancelled half-way, a panic), the connection is closed instead, and SQLite rolls the
 /// transaction back as it closes.
-pub struct ScriptTx {
+pub struct ScriptTx<'t> {
     conn: PoolConnection<Sqlite>,
     open: bool,
-    // Dropped after the connection.
-    _turn: OwnedMutexGuard<()>,
+    _turn: &'t Turn,
 }
 
-impl ScriptTx {
-    /// Waits for the write turn, then takes a connection (no statement yet).
-    async fn take(pool: &SqlitePool, turn: &WriteTurn) -> Result<Self, sqlx::Error> {
-        let turn = turn.take().await;
+impl<'t> ScriptTx<'t> {
+    /// Takes a connection for a writer that holds the turn (no statement yet).
+    pub(crate) async fn open(pool: &SqlitePool, turn: &'t Turn) -> Result<Self, sqlx::Error> {
         Ok(Self { conn: pool.acquire().await?, open: true, _turn: turn })
     }
 
@@ -136,7 +145,7 @@ impl ScriptTx {
     }
 }
 
-impl Drop for ScriptTx {
+impl Drop for ScriptTx<'_> {
     fn drop(&mut self) {
         if self.open {
             self.conn.close_on_drop();
@@ -158,10 +167,10 @@ pub enum Pooled {
 
 /// A write transaction; dropped without [`Tx::commit`] it rolls back.
 ///
-/// On SQLite it holds the process's write turn until it ends (fields drop in order:
+/// On SQLite it holds the process's write [`Turn`] until it ends (fields drop in order:
 /// the transaction first, then the turn).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
+    Sqlite(Transaction<'static, Sqlite>, Turn),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -399,12 +408,15 @@ mod tests {
         let Db::Sqlite(pool, turn) = &db else { unreachable!() };
         sqlx::query("CREATE TABLE t (x INTEGER)").execute(pool).await.unwrap();
 
-        let mut abandoned = ScriptTx::take(pool, turn).await.unwrap();
+        let held = turn.take().await;
+        let mut abandoned = ScriptTx::open(pool, &held).await.unwrap();
         sqlx::query("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)").execute(abandoned.conn()).await.unwrap();
         drop(abandoned);
+        drop(held);
 
         let next = async {
-            let mut tx = ScriptTx::take(pool, turn).await?;
+            let held = turn.take().await;
+            let mut tx = ScriptTx::open(pool, &held).await?;
             sqlx::query("BEGIN IMMEDIATE; INSERT INTO t VALUES (2); COMMIT").execute(tx.conn()).await?;
             tx.ended();
             Ok::<_, sqlx::Error>(())

@@ -24,6 +24,7 @@ on_both_databases!(
     a_future_period_is_refused,
     photos_are_kept_for_the_owner_and_their_reviewers,
     a_filing_under_review_cannot_be_replaced,
+    submissions_queued_together_each_get_their_own_answer,
 );
 
 /// The report page of `cookie`'s period to file now.
@@ -402,4 +403,69 @@ async fn a_filing_under_review_cannot_be_replaced(app: TestApp) {
         .call_json("submit_filing", &submission(&theirs, typical_month(), "review-key-00000000001"), Some(&other))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Submissions that wait for SQLite's write turn together are written together, in one
+/// transaction (group commit). Each still gets its own answer; a key sent twice in one
+/// group is stored once and answered as a replay, without failing the others; a group
+/// of replacements archives each one's previous revision. (PostgreSQL writes them side
+/// by side: the same answers.)
+async fn submissions_queued_together_each_get_their_own_answer(app: TestApp) {
+    app.load_demo().await;
+    let staff = ["wangfang", "liuyang", "chenjing", "zhoujie", "wumin", "zhenghao"];
+    let mut cadres = Vec::new();
+    for username in staff {
+        let cookie = app.sign_in_demo(username).await;
+        let ctx = report(&app, &cookie).await;
+        cadres.push((cookie, ctx));
+    }
+    let app = std::sync::Arc::new(app);
+    for round in 1..=2_i64 {
+        // Everyone's submission (and the first cadre's twice, same key) queues behind a
+        // write transaction held open, then all meet the turn at once.
+        let held = app.db.begin().await.unwrap();
+        let mut handles = Vec::new();
+        for (i, (cookie, ctx)) in cadres.iter().enumerate() {
+            let body = submission(ctx, typical_month(), &format!("group-key-{round}-{i:012}"));
+            let copies = if i == 0 { 2 } else { 1 };
+            for _ in 0..copies {
+                let (app, body, cookie) = (app.clone(), body.clone(), cookie.clone());
+                handles.push((i, tokio::spawn(async move { app.call_json("submit_filing", &body, Some(&cookie)).await })));
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        held.commit().await.unwrap();
+
+        let mut filing_of = std::collections::HashMap::new();
+        let mut replayed = 0;
+        for (i, handle) in handles {
+            let (status, receipt) = handle.await.unwrap();
+            assert_eq!(status, StatusCode::OK, "{receipt}");
+            assert_eq!(receipt["revision"], round, "{receipt}");
+            replayed += i64::from(receipt["replayed"] == true);
+            let id = receipt["filing_id"].as_i64().unwrap();
+            assert_eq!(*filing_of.entry(i).or_insert(id), id, "both answers of one key name one filing");
+        }
+        assert_eq!(replayed, 1, "the key sent twice is answered once as a replay");
+        let mut ids: Vec<i64> = filing_of.into_values().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), staff.len(), "each cadre their own filing");
+        assert_eq!(filings_count(&app).await, staff.len() as i64);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM submissions").await, round * staff.len() as i64);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit'").await,
+            round * staff.len() as i64
+        );
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM filing_revisions").await, (round - 1) * staff.len() as i64);
+    }
+    // Every replacement's audit entry names the revision it replaced.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit' AND before_state IS NOT NULL"
+        )
+        .await,
+        staff.len() as i64
+    );
 }
