@@ -312,7 +312,12 @@ struct Queued {
 }
 
 impl Queued {
-    fn new(f: &NewFiling<'_>, editable: [&str; 2], sub: &Submitted<'_>, now: DateTime<Utc>) -> Result<Self, sqlx::Error> {
+    fn new(
+        f: &NewFiling<'_>,
+        editable: [&str; 2],
+        sub: &Submitted<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, sqlx::Error> {
         let json = |value: &Value| serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)));
         Ok(Self {
             person_id: f.person_id,
@@ -392,7 +397,9 @@ async fn write_group(pool: &SqlitePool, turn: &Turn, group: Vec<Waiter>) {
             }
         }
         Err(e) if group.len() == 1 => {
-            let _ = group.into_iter().next().map(|waiter| waiter.answer.send(Err(e)));
+            if let Some(waiter) = group.into_iter().next() {
+                let _ = waiter.answer.send(Err(e));
+            }
         }
         Err(e) => {
             tracing::debug!(error = %e, size = group.len(), "group write failed; writing each alone");

@@ -430,7 +430,8 @@ async fn submissions_queued_together_each_get_their_own_answer(app: TestApp) {
             let copies = if i == 0 { 2 } else { 1 };
             for _ in 0..copies {
                 let (app, body, cookie) = (app.clone(), body.clone(), cookie.clone());
-                handles.push((i, tokio::spawn(async move { app.call_json("submit_filing", &body, Some(&cookie)).await })));
+                handles
+                    .push((i, tokio::spawn(async move { app.call_json("submit_filing", &body, Some(&cookie)).await })));
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(700)).await;
@@ -461,11 +462,7 @@ async fn submissions_queued_together_each_get_their_own_answer(app: TestApp) {
     }
     // Every replacement's audit entry names the revision it replaced.
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit' AND before_state IS NOT NULL"
-        )
-        .await,
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit' AND before_state IS NOT NULL").await,
         staff.len() as i64
     );
 }
