@@ -25,6 +25,7 @@ on_both_databases!(
     photos_are_kept_for_the_owner_and_their_reviewers,
     a_filing_under_review_cannot_be_replaced,
     submissions_queued_together_each_get_their_own_answer,
+    first_submissions_of_one_period_sent_at_once_all_go_through_in_turn,
 );
 
 /// The report page of `cookie`'s period to file now.
@@ -464,5 +465,39 @@ async fn submissions_queued_together_each_get_their_own_answer(app: TestApp) {
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit' AND before_state IS NOT NULL").await,
         staff.len() as i64
+    );
+}
+
+/// One cadre's phone and browser both send a first submission of the month, with
+/// different keys, at once: none is lost or refused. One inserts the filing, each other
+/// replaces it in turn (on PostgreSQL the losers of the insert race try again as
+/// replacements), each replaced revision archived and audited.
+async fn first_submissions_of_one_period_sent_at_once_all_go_through_in_turn(app: TestApp) {
+    app.load_demo().await;
+    let cookie = app.sign_in_demo("wangfang").await;
+    let ctx = report(&app, &cookie).await;
+    let app = std::sync::Arc::new(app);
+    let sent = 6;
+    let mut handles = Vec::new();
+    for i in 0..sent {
+        let body = submission(&ctx, typical_month(), &format!("first-race-key-{i:010}"));
+        let (app, cookie) = (app.clone(), cookie.clone());
+        handles.push(tokio::spawn(async move { app.call_json("submit_filing", &body, Some(&cookie)).await }));
+    }
+    let mut revisions = Vec::new();
+    for handle in handles {
+        let (status, receipt) = handle.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        assert_eq!(receipt["replayed"], false, "{receipt}");
+        revisions.push(receipt["revision"].as_i64().unwrap());
+    }
+    revisions.sort_unstable();
+    assert_eq!(revisions, (1..=sent).collect::<Vec<_>>(), "each submission its own revision");
+    assert_eq!(filings_count(&app).await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM filing_revisions").await, sent - 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM submissions").await, sent);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'filing.submit' AND before_state IS NOT NULL").await,
+        sent - 1
     );
 }
