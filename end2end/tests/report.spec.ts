@@ -64,6 +64,12 @@ test('a typical month: the score moves on every input, is explained, and the ser
   const afterStudy = await liveTotal(page).textContent();
   await burden.type(entry.getByTestId('entry-quantity'), '2');
   await expect(liveTotal(page)).not.toHaveText(afterStudy ?? '');
+  // The entry feeds 专项攻关 (households): its empty input says where the value comes from.
+  await expect(page.getByTestId('input-households')).toHaveAttribute('placeholder', '来自 1 条工作记录：2');
+  await entry.scrollIntoViewIfNeeded();
+  await snap(page, 'report-entry');
+  await page.getByTestId('input-households').scrollIntoViewIfNeeded();
+  await snap(page, 'report-fields');
 
   // Why this score: every point with the rule that gave it.
   await burden.tap(page.getByTestId('why'));

@@ -3,7 +3,7 @@
 use leptos::html;
 use leptos::prelude::*;
 use rules_wasm::scheme::FilledBy;
-use rules_wasm::{Field, InputKind, Section, Value};
+use rules_wasm::{Code, Field, InputKind, Section, Value};
 
 use super::form::use_form;
 use super::DraftBody;
@@ -163,6 +163,24 @@ fn IndicatorField(field: FieldView, max_selected: Option<u32>) -> impl IntoView 
         let id = id.clone();
         move |_| form.draft.with(|d| d.filing.values.get(&id).cloned())
     });
+    // With nothing typed, the engine takes the value from the work entries linked to the
+    // indicator: the empty input says so, with the sum it counted (its `item.entries` line).
+    let from_entries = {
+        let id = id.clone();
+        move || {
+            form.evaluation.with(|e| {
+                let e = e.as_ref().ok()?;
+                let line =
+                    e.lines.iter().find(|l| l.code == Code::ItemEntries && l.id.as_deref() == Some(id.as_str()))?;
+                match line.args.as_slice() {
+                    [value, n, ..] => Some(
+                        t_string!(i18n, filing_from_entries, n = n.to_string(), value = value.to_string()).to_string(),
+                    ),
+                    _ => None,
+                }
+            })
+        }
+    };
 
     let widget = match input {
         InputKind::Check => {
@@ -236,6 +254,7 @@ fn IndicatorField(field: FieldView, max_selected: Option<u32>) -> impl IntoView 
                         id=dom_id.clone()
                         data-testid=format!("input-{id}")
                         value=text_of_value(stored.get_untracked().as_ref())
+                        placeholder=from_entries
                         disabled=move || !form.editable.get()
                         aria-invalid=move || error.get().is_some().to_string()
                         on:input=move |ev| {
