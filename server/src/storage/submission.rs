@@ -34,7 +34,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::sqlite::Sqlite;
-use sqlx::types::Json;
 use sqlx::{FromRow, Row, SqlitePool};
 use tokio::sync::oneshot;
 
@@ -160,7 +159,7 @@ const POSTGRES_SUBMIT: &str = concat!(
          INSERT INTO filings (person_id, unit_id, period, scheme_id, scheme_version, scheme_hash,
                               engine_version, status, revision, version, nothing_to_report, late,
                               inputs, result, total, grade, submitted_at, updated_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10, $11, $12, $13, $14, $15, $15
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, 1, 1, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15, $15
          WHERE NOT EXISTS (SELECT 1 FROM old)
          ON CONFLICT (person_id, period) DO NOTHING
          RETURNING ",
@@ -170,7 +169,7 @@ const POSTGRES_SUBMIT: &str = concat!(
          UPDATE filings AS f SET
              unit_id = $2, scheme_id = $4, scheme_version = $5, scheme_hash = $6,
              engine_version = $7, status = $8, nothing_to_report = $9, late = $10,
-             inputs = $11, result = $12, total = $13, grade = $14, submitted_at = $15,
+             inputs = $11::jsonb, result = $12::jsonb, total = $13, grade = $14, submitted_at = $15,
              updated_at = $15, revision = f.revision + 1, version = f.version + 1
          FROM old WHERE f.id = old.old_id AND old.old_status IN ($16, $17)
          RETURNING ",
@@ -193,27 +192,33 @@ const POSTGRES_SUBMIT: &str = concat!(
      FROM (SELECT 1) AS one LEFT JOIN stored ON true"
 );
 
-/// Binds a [`NewFiling`] as `$1`–`$17` of [`POSTGRES_SUBMIT`].
-macro_rules! bind_filing {
-    ($query:expr, $f:expr, $editable:expr, $now:expr) => {
+/// Binds a [`Queued`] submission as the next 22 parameters, numbered as in
+/// [`SQLITE_ONE`] and [`POSTGRES_SUBMIT`] (JSON as text: PostgreSQL's statement casts it).
+macro_rules! bind_submission {
+    ($query:expr, $q:expr) => {
         $query
-            .bind($f.person_id)
-            .bind($f.unit_id)
-            .bind($f.period)
-            .bind($f.scheme_id)
-            .bind($f.scheme_version)
-            .bind($f.scheme_hash)
-            .bind($f.engine_version)
-            .bind($f.status)
-            .bind($f.nothing_to_report)
-            .bind($f.late)
-            .bind(Json($f.inputs))
-            .bind(Json($f.result))
-            .bind($f.total)
-            .bind($f.grade)
-            .bind($now)
-            .bind($editable[0])
-            .bind($editable[1])
+            .bind($q.person_id)
+            .bind($q.unit_id)
+            .bind(&$q.period)
+            .bind(&$q.scheme_id)
+            .bind($q.scheme_version)
+            .bind(&$q.scheme_hash)
+            .bind(&$q.engine_version)
+            .bind(&$q.status)
+            .bind($q.nothing_to_report)
+            .bind($q.late)
+            .bind(&$q.inputs)
+            .bind(&$q.result)
+            .bind(&$q.total)
+            .bind(&$q.grade)
+            .bind($q.now)
+            .bind(&$q.editable[0])
+            .bind(&$q.editable[1])
+            .bind($q.actor_user_id)
+            .bind(&$q.action)
+            .bind(&$q.after)
+            .bind(&$q.key)
+            .bind(&$q.receipt)
     };
 }
 
@@ -260,14 +265,8 @@ pub async fn store(
             write_in_group(pool, writer, &queued).await
         }
         Db::Postgres(pool) => {
-            let row = bind_filing!(sqlx::query(POSTGRES_SUBMIT), f, editable, now)
-                .bind(sub.actor_user_id)
-                .bind(sub.action)
-                .bind(Json(&sub.after))
-                .bind(sub.key)
-                .bind(Json(&sub.receipt))
-                .fetch_one(pool)
-                .await?;
+            let queued = Queued::new(f, editable, sub, now)?;
+            let row = bind_submission!(sqlx::query(POSTGRES_SUBMIT), queued).fetch_one(pool).await?;
             if row.try_get::<Option<i64>, _>("id")?.is_some() {
                 Ok(Outcome::Stored(FilingHead::from_row(&row)?))
             } else if row.try_get("had_old")? {
@@ -307,7 +306,8 @@ impl Waiting {
     }
 }
 
-/// A submission's parameters, owned: whichever request writes it holds it.
+/// A submission's parameters, owned (on SQLite whichever request writes it holds it),
+/// bound by [`bind_submission!`] on both databases.
 struct Queued {
     person_id: i64,
     unit_id: i64,
@@ -436,30 +436,7 @@ async fn write_group(pool: &SqlitePool, turn: &Turn, group: Vec<Waiter>) {
 async fn write_queued(pool: &SqlitePool, turn: &Turn, group: &[Waiter]) -> Result<Vec<Outcome>, sqlx::Error> {
     let mut query = sqlx::query_as::<Sqlite, GroupRow>(group_sql(group.len()));
     for waiter in group {
-        let q = &*waiter.submission;
-        query = query
-            .bind(q.person_id)
-            .bind(q.unit_id)
-            .bind(&q.period)
-            .bind(&q.scheme_id)
-            .bind(q.scheme_version)
-            .bind(&q.scheme_hash)
-            .bind(&q.engine_version)
-            .bind(&q.status)
-            .bind(q.nothing_to_report)
-            .bind(q.late)
-            .bind(&q.inputs)
-            .bind(&q.result)
-            .bind(&q.total)
-            .bind(&q.grade)
-            .bind(q.now)
-            .bind(&q.editable[0])
-            .bind(&q.editable[1])
-            .bind(q.actor_user_id)
-            .bind(&q.action)
-            .bind(&q.after)
-            .bind(&q.key)
-            .bind(&q.receipt);
+        query = bind_submission!(query, waiter.submission);
     }
     let mut tx = ScriptTx::open(pool, turn).await?;
     // All rows: sqlx stops a multi-statement query at the limit of a fetch_one or
