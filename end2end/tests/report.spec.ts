@@ -23,7 +23,16 @@ class Burden {
     this.taps += 1;
     await target.selectOption({ label });
   }
+  /** Taking or picking a photo: one tap on the button (the camera's own taps not counted). */
+  async photo(input: Locator, file: string) {
+    this.taps += 1;
+    await input.setInputFiles(file);
+  }
 }
+
+/** A real image for the photo evidence: the phone shrinks and re-encodes it before upload. */
+const PHOTO = path.join(__dirname, '..', '..', 'public', 'icons', 'icon-512.png');
+const NOTE = '兴安小区两户商户完成分流安置';
 
 async function signInToReport(page: Page, username: string) {
   const login = new LoginPage(page);
@@ -64,6 +73,14 @@ test('a typical month: the score moves on every input, is explained, and the ser
   const afterStudy = await liveTotal(page).textContent();
   await burden.type(entry.getByTestId('entry-quantity'), '2');
   await expect(liveTotal(page)).not.toHaveText(afterStudy ?? '');
+  // What was done, in a line, and a photo of it (shrunk to JPEG on the phone, uploaded).
+  await burden.type(entry.getByTestId('entry-note'), NOTE);
+  await burden.photo(entry.getByTestId('entry-photo'), PHOTO);
+  await expect(entry.locator('.photo img')).toHaveCount(1);
+  await expect(entry.locator('.photo img')).toHaveJSProperty('complete', true);
+  expect(await entry.locator('.photo img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await entry.locator('.photo').scrollIntoViewIfNeeded();
+  await snap(page, 'report-photo');
   // The entry feeds 专项攻关 (households): its empty input says where the value comes from.
   await expect(page.getByTestId('input-households')).toHaveAttribute('placeholder', '来自 1 条工作记录：2');
   await entry.scrollIntoViewIfNeeded();
@@ -89,6 +106,15 @@ test('a typical month: the score moves on every input, is explained, and the ser
   const filings = await myFilings(page.request);
   expect(filings).toHaveLength(1);
   expect(Number(filings[0].total)).toBe(Number(claimed));
+  // The server keeps the entry as written, with its photo, and serves the photo to its owner.
+  const stored = await page.request.post('/api/get_filing', { form: { id: String(filings[0].filing_id) } });
+  expect(stored.status()).toBe(200);
+  const [kept] = (await stored.json()).draft.entries as Array<{ note: string; evidence: string[] }>;
+  expect(kept.note).toBe(NOTE);
+  expect(kept.evidence).toHaveLength(1);
+  const photo = await page.request.get(`/evidence/${kept.evidence[0]}`);
+  expect(photo.status()).toBe(200);
+  expect(photo.headers()['content-type']).toBe('image/jpeg');
 
   const report = { taps: burden.taps, typed_chars: burden.chars, scripted_seconds: seconds, total: claimed };
   console.log(`burden of a typical month: ${JSON.stringify(report)}`);
