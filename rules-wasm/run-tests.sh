@@ -26,7 +26,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p rules-wasm --target wasm32-unknown-unknown --test golden --test agreement --test outcome -- --nocapture
 
 echo "== rules-wasm: the JavaScript API (whole and phone modules) under node =="
-# Built as shipped (size profile, wasm-opt -Oz), then called as a JavaScript caller would.
+# Built as shipped (size profile, wasm-opt -Os), then called as a JavaScript caller would.
 target="${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}"
 WASM_OPT="${WASM_OPT:-$(command -v wasm-opt || true)}" ./measure/build-wasm.sh
 ENGINE_JS_DIR="$target" node --test tests/js-api.test.mjs
