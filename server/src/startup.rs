@@ -2,7 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use app::backend::BackendHandle;
 use app::{shell, App};
@@ -15,7 +15,7 @@ use chrono::TimeDelta;
 use http::header::{HeaderName, HeaderValue};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -122,7 +122,7 @@ impl Application {
 /// The routes: health, Leptos pages behind the sign-in gate, server functions, static
 /// files; CSRF defence, compression, security headers and request tracing around them.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let handle = BackendHandle(Arc::new(state.backend.clone()));
     let context = move || provide_context(handle.clone());
     let options = state.leptos_options.clone();
@@ -154,6 +154,20 @@ pub fn router(state: AppState) -> Router {
         .layer(header("x-frame-options", "DENY"))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's page routes, listed once per process.
+///
+/// Why once: Leptos lists them by rendering the app with resource loading suppressed
+/// through a process-wide flag (leptos_server's `SuppressResourceLoad`, leptos issue
+/// 4773). A page another server of this process renders meanwhile, whose data is first
+/// asked for inside that window, waits forever. One server per process never meets this;
+/// the integration tests start many, and CI once hung on it. The first call finishes
+/// before any server of the process can serve (each needs the list), so no render ever
+/// overlaps the listing.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 fn header(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

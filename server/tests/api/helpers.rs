@@ -245,8 +245,21 @@ impl TestApp {
     }
 }
 
+/// How long one scenario may take. The slowest take a few seconds; a scenario that waits
+/// forever (a lost wake-up, a lock never released) fails here naming itself, instead of
+/// holding the whole run until CI's time runs out.
+pub const SCENARIO_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs `scenario` under [`SCENARIO_LIMIT`].
+pub async fn within_limit(name: &str, scenario: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(SCENARIO_LIMIT, scenario).await.is_err() {
+        panic!("{name} did not finish within {} s: something waits forever", SCENARIO_LIMIT.as_secs());
+    }
+}
+
 /// Runs each named scenario `async fn name(app: TestApp)` once on SQLite and once on
-/// PostgreSQL, as `<module>::sqlite::name` and `<module>::postgres::name`.
+/// PostgreSQL, as `<module>::sqlite::name` and `<module>::postgres::name`, each under
+/// [`SCENARIO_LIMIT`].
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),+ $(,)?) => {
@@ -254,8 +267,11 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.unwrap();
-                    super::$name(app).await;
+                    $crate::helpers::within_limit(stringify!($name), async {
+                        let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.unwrap();
+                        super::$name(app).await;
+                    })
+                    .await;
                 }
             )+
         }
@@ -263,9 +279,12 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
-                        super::$name(app).await;
-                    }
+                    $crate::helpers::within_limit(stringify!($name), async {
+                        if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                            super::$name(app).await;
+                        }
+                    })
+                    .await;
                 }
             )+
         }

@@ -119,3 +119,39 @@ async fn an_unsupported_database_url_is_named() {
     let err = Application::build(&settings, options).await.err().expect("start-up fails");
     assert!(err.to_string().contains("不支持的数据库地址"), "{err}");
 }
+
+/// Tests run many servers in one process, and starting a server must not stall a page
+/// another one is rendering. Leptos renders the app once to list its routes, with
+/// resource loading suppressed by a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`, leptos issue 4773); a resource first polled inside that window
+/// waited forever, and CI once hung on `signed_in_pages_render_in_chinese_on_the_server`
+/// until its time ran out. The route list is now generated once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_servers_start() {
+    use std::time::Duration;
+
+    use crate::helpers::{spawn_app, Backend};
+
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    app.load_demo().await;
+    let cookie = app.sign_in_demo("zhangwei").await;
+    let starting = async {
+        for _ in 0..12 {
+            drop(spawn_app(Backend::Sqlite).await.unwrap());
+        }
+    };
+    let render = || async {
+        for _ in 0..40 {
+            let page = async {
+                let res = app.get("/unit", Some(&cookie)).await;
+                assert_eq!(res.status(), StatusCode::OK);
+                res.text().await.unwrap()
+            };
+            let html = tokio::time::timeout(Duration::from_secs(10), page)
+                .await
+                .expect("the page finished rendering while other servers started");
+            assert!(html.contains("李娜"), "the page shows the unit's people");
+        }
+    };
+    tokio::join!(starting, render(), render(), render());
+}
