@@ -252,8 +252,13 @@ pub const SCENARIO_LIMIT: std::time::Duration = std::time::Duration::from_secs(1
 
 /// Runs `scenario` under [`SCENARIO_LIMIT`].
 pub async fn within_limit(name: &str, scenario: impl std::future::Future<Output = ()>) {
-    if tokio::time::timeout(SCENARIO_LIMIT, scenario).await.is_err() {
-        panic!("{name} did not finish within {} s: something waits forever", SCENARIO_LIMIT.as_secs());
+    within(SCENARIO_LIMIT, name, scenario).await;
+}
+
+/// Runs `scenario`, panicking with its name when it takes longer than `limit`.
+pub async fn within(limit: std::time::Duration, name: &str, scenario: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(limit, scenario).await.is_err() {
+        panic!("{name} did not finish within {} s: something waits forever", limit.as_secs_f32());
     }
 }
 

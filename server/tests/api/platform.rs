@@ -155,3 +155,10 @@ async fn pages_render_while_other_servers_start() {
     };
     tokio::join!(starting, render(), render(), render());
 }
+
+/// The guard every two-database scenario runs under fails a scenario that never ends.
+#[tokio::test]
+#[should_panic(expected = "waits_forever did not finish within 0.05 s")]
+async fn a_scenario_that_never_ends_fails_naming_itself() {
+    crate::helpers::within(std::time::Duration::from_millis(50), "waits_forever", std::future::pending()).await;
+}
