@@ -83,7 +83,8 @@ test('a typical month: the score moves on every input, is explained, and the ser
   await snap(page, 'report-photo');
   // The entry feeds 专项攻关 (households): its empty input says where the value comes from.
   await expect(page.getByTestId('input-households')).toHaveAttribute('placeholder', '来自 1 条工作记录：2');
-  await entry.scrollIntoViewIfNeeded();
+  // The whole entry card under the top bar (the photo's snap shows its lower half).
+  await entry.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await snap(page, 'report-entry');
   await page.getByTestId('input-households').scrollIntoViewIfNeeded();
   await snap(page, 'report-fields');
