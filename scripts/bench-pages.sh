@@ -14,14 +14,10 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 SECONDS_OF_LOAD="${1:-15}"
 CONNECTIONS="${2:-32}"
 PORT=3183
-command -v wrk >/dev/null || { echo "installing wrk"; sudo_or() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_or apt-get install -y -qq wrk; }
-[ -x target/release/kaohe ] || cargo leptos build --release
-TMP="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+source scripts/bench-common.sh
 
 # The session cookie (name=value) of a demo user.
 cookie_of() {
@@ -66,10 +62,7 @@ LUA
 
 run_one() {
   local name="$1" url="$2"
-  KAOHE_DATABASE_URL="$url" KAOHE_ADDR="127.0.0.1:$PORT" RUST_LOG=error LEPTOS_SITE_ROOT=target/site \
-    target/release/kaohe serve --demo >/dev/null &
-  local pid=$!
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+  start_server "$PORT" "$url"
   write_script
   # A short warm-up (connections, statement caches), then the measured run.
   wrk -t2 -c"$CONNECTIONS" -d2s -s "$TMP/pages.lua" "http://127.0.0.1:$PORT" >/dev/null
@@ -77,17 +70,7 @@ run_one() {
     echo "# scripts/bench-pages.sh $SECONDS_OF_LOAD $CONNECTIONS ($name, $(date -u +%Y-%m-%dT%H:%MZ))"
     wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_OF_LOAD}s" --timeout 10s --latency -s "$TMP/pages.lua" "http://127.0.0.1:$PORT"
   } 2>&1 | tee "bench/results/pages-$name.txt"
-  kill "$pid"; wait "$pid" || true
+  stop_server
 }
 
-for db in ${BENCH_DBS:-sqlite postgres}; do
-  case "$db" in
-    sqlite) run_one sqlite "sqlite://$TMP/bench.db" ;;
-    postgres)
-      PG_ADMIN="${KAOHE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-      psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS kaohe_bench_pages" -c "CREATE DATABASE kaohe_bench_pages"
-      run_one postgres "${PG_ADMIN%/*}/kaohe_bench_pages"
-      psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS kaohe_bench_pages"
-      ;;
-  esac
-done
+each_database kaohe_bench_pages run_one
