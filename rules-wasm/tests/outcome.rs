@@ -106,3 +106,40 @@ fn the_fast_path_gives_the_evaluation_of_the_owned_path() {
     say!("[outcome/{target}] total: {passed} passed, {} failed", failures.len());
     assert!(failures.is_empty(), "{} filing(s) differ", failures.len());
 }
+
+/// The values loop first matches each key byte for byte against the scheme's next key;
+/// every way a filing may write the same values, or nearly the same keys, must read as
+/// the general reader reads it (compared with the owned-filing path, which looks every key
+/// up by name).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn keys_matched_in_scheme_order_read_as_any_other_key() {
+    let (_, scheme_json, _) = common::FILES[0];
+    let scheme = CompiledScheme::from_json(scheme_json).expect("compiles");
+    let mut scratch = Scratch::new();
+    let filings = [
+        // In the scheme's order, plainly: every key takes the byte-for-byte match.
+        r#"{"values":{"tasks":"95","attendance":true,"quality":"88","study":"6"}}"#,
+        // Whitespace, escapes, another order, a key that is the next key's prefix or has
+        // it as its prefix, an unknown key between known ones, a repeated key.
+        r#"{"values":{ "tasks" : "95" , "attendance":true}}"#,
+        r#"{"values":{"ta\u0073ks":"95","attendance":true}}"#,
+        r#"{"values":{"attendance":true,"tasks":"95","study":6}}"#,
+        r#"{"values":{"task":"95","tasksx":"90","tasks":"80"}}"#,
+        r#"{"values":{"tasks":"95","nonsense":[1,{"a":2}],"attendance":false}}"#,
+        r#"{"values":{"tasks":"95","tasks":"70"}}"#,
+        r#"{"values":{"tasks":"95","attendance":"1","quality":"088","study":"-1"}}"#,
+        // Numbers as text that are not plain decimals, and values of the wrong type.
+        r#"{"values":{"tasks":"9.5e1","attendance":"yes","quality":"1.","study":"abc"}}"#,
+        r#"{"values":{"tasks":95.0,"attendance":1,"quality":null,"study":true}}"#,
+        r#"{"values":{"tasks":"95\"","attendance":true}}"#,
+    ];
+    for filing in filings {
+        assert_eq!(check(&scheme, filing, &mut scratch), None, "{filing}");
+    }
+    // Broken text is refused by both, the same way.
+    for broken in [r#"{"values":{"tasks":"95",}}"#, r#"{"values":{"tasks""95"}}"#, r#"{"values":{"tasks":}}"#] {
+        assert!(scheme.evaluate_json_into(broken, &mut scratch).is_err(), "{broken}");
+        assert_eq!(check(&scheme, broken, &mut scratch), None, "{broken}");
+    }
+}

@@ -14,6 +14,14 @@ pub(crate) struct KeyIndex {
     seed: u64,
     /// `64 − log2(table size)`: the hash's top bits index the table.
     shift: u32,
+    /// No key holds a `"`, `\\` or control character, so a key is in filing JSON as its
+    /// own bytes when written without escapes ([`KeyIndex::expected`]).
+    plain: bool,
+}
+
+/// A key JSON writes as its own bytes between quotes.
+fn is_plain(key: &str) -> bool {
+    key.bytes().all(|byte| byte != b'"' && byte != b'\\' && byte >= 0x20)
 }
 
 /// 8 bytes of `bytes` from `at` (which has at least 8 left), little-endian.
@@ -56,6 +64,7 @@ fn hash(key: &[u8], seed: u64) -> u64 {
 impl KeyIndex {
     /// Builds the index; keys are unique (validation guarantees it).
     pub(crate) fn new(keys: Vec<&'static str>) -> Self {
+        let plain = keys.iter().all(|key| is_plain(key));
         // A table of twice the keys or more, and the first seed without collisions; a
         // larger table when none of 64 seeds works (it never takes more than one growth
         // in practice). Slots are u16: schemes have far fewer than 65,535 keys.
@@ -73,13 +82,13 @@ impl KeyIndex {
                     empty
                 });
                 if fits {
-                    return Self { keys, table, seed, shift };
+                    return Self { keys, table, seed, shift, plain };
                 }
             }
             bits += 1;
         }
         // Never seen; kept so that no key set can make compiling fail: search in order.
-        Self { keys, table: Vec::new(), seed, shift: 0 }
+        Self { keys, table: Vec::new(), seed, shift: 0, plain }
     }
 
     /// The slot of `key`, if it is one of the keys.
@@ -98,6 +107,13 @@ impl KeyIndex {
     #[inline(always)]
     pub(crate) fn key(&self, slot: usize) -> &'static str {
         self.keys[slot]
+    }
+
+    /// The key of a slot when every key is plain (see `plain`): the one a filing most
+    /// likely names next, to be matched byte for byte.
+    #[inline(always)]
+    pub(crate) fn expected(&self, slot: usize) -> Option<&'static str> {
+        self.keys.get(slot).copied().filter(|_| self.plain)
     }
 
     pub(crate) fn len(&self) -> usize {

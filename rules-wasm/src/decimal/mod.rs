@@ -162,7 +162,16 @@ impl Decimal {
     /// True when there is nothing after the decimal point (`3.00` is an integer).
     #[must_use]
     pub const fn is_integer(self) -> bool {
-        self.mantissa() % POW10[self.places() as usize] == 0
+        // Scale 0 (what people type for a count) needs no division; a 64-bit mantissa
+        // needs no 128-bit one, which WebAssembly does in a library call.
+        let places = self.places() as usize;
+        if places == 0 {
+            return true;
+        }
+        match self.small() {
+            Some(mantissa) if places < POW10_64.len() => mantissa % POW10_64[places] == 0,
+            _ => self.mantissa() % POW10[places] == 0,
+        }
     }
 
     /// The magnitude (the range is symmetric, so it always fits).
@@ -219,7 +228,16 @@ impl Ord for Decimal {
             }
             let gap = usize::from(sa.abs_diff(sb));
             if gap <= 18 {
-                // 2⁶³ × 10¹⁸ < 2¹²³: no overflow.
+                // Raising the coarser one almost always fits 64 bits (a 128-bit product
+                // is a library call in WebAssembly); else 2⁶³ × 10¹⁸ < 2¹²³: no overflow.
+                let small = if sa < sb {
+                    a.checked_mul(POW10_64[gap]).map(|a| a.cmp(&b))
+                } else {
+                    b.checked_mul(POW10_64[gap]).map(|b| a.cmp(&b))
+                };
+                if let Some(order) = small {
+                    return order;
+                }
                 return if sa < sb {
                     (i128::from(a) * POW10[gap]).cmp(&i128::from(b))
                 } else {

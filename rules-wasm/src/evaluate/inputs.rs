@@ -205,7 +205,12 @@ impl Reading<'_> {
     /// Stores the value of a slot, warning when it is unusable.
     fn set(&mut self, slot: usize, raw: &Raw<'_>) {
         let scheme = self.scheme;
-        let value = read_slot(scheme, slot, scheme.kinds[slot], raw);
+        self.store(slot, read_slot(scheme, slot, scheme.kinds[slot], raw));
+    }
+
+    /// Stores a value read for a slot, warning when it is unusable.
+    #[inline]
+    fn store(&mut self, slot: usize, value: Slot) {
         if matches!(value, Slot::Invalid) {
             notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
         }
@@ -233,37 +238,52 @@ impl<'a> Sink<'a> for Reading<'_> {
         }
     }
 
-    /// `values` the fast way (the phone sends it on every keystroke): keys and the common
-    /// scalars read in one pass each ([`crate::json::read::Members::plain_key`], [`Reader::plain_scalar`]),
-    /// and each key first compared with the one after the previous key in the scheme,
-    /// since a form writes its values in the scheme's order; anything else the general
-    /// way, so the same text is accepted.
+    /// `values` the fast way (the phone sends it on every keystroke): a form writes its
+    /// values in the scheme's order, so each member is first matched byte for byte
+    /// against the key after the previous one ([`crate::json::read::Members::expected_key`]);
+    /// else its key is read in one pass ([`crate::json::read::Members::plain_key`]) and
+    /// looked up. The common scalars are read in one pass too ([`Reader::plain_scalar`]),
+    /// and a number goes straight to its slot; anything else the general way, so the same
+    /// text is accepted.
     fn values(&mut self, reader: &mut Reader<'a>) -> Read<()> {
-        let keys = &self.scheme.keys;
+        let scheme = self.scheme;
+        let keys = &scheme.keys;
         let mut members = reader.object()?;
         let mut next = 0;
         loop {
-            let key = match members.plain_key(reader) {
-                Some(key) => Cow::Borrowed(key),
-                None => match members.next(reader)? {
-                    Some(key) => key,
-                    None => return Ok(()),
-                },
-            };
-            let slot = if next < keys.len() && keys.key(next) == key { Some(next) } else { keys.find(&key) };
-            let raw = match reader.plain_scalar() {
-                Some(Plain::Text(text)) => Raw::Text(Cow::Borrowed(text)),
-                Some(Plain::Bool(flag)) => Raw::Bool(flag),
-                Some(Plain::Integer(value)) => Raw::Number(Decimal::from(value)),
-                None => raw(reader)?,
-            };
-            match slot {
-                Some(slot) => {
-                    next = slot + 1;
-                    self.set(slot, &raw);
+            let slot = match keys.expected(next) {
+                Some(key) if members.expected_key(reader, key) => next,
+                _ => {
+                    let key = match members.plain_key(reader) {
+                        Some(key) => Cow::Borrowed(key),
+                        None => match members.next(reader)? {
+                            Some(key) => key,
+                            None => return Ok(()),
+                        },
+                    };
+                    let Some(slot) = keys.find(&key) else {
+                        // The value is read (and checked) all the same.
+                        if reader.plain_scalar().is_none() {
+                            raw(reader)?;
+                        }
+                        self.inputs.unknown(WarningCode::ValueUnknown, &key);
+                        continue;
+                    };
+                    slot
                 }
-                None => self.inputs.unknown(WarningCode::ValueUnknown, &key),
-            }
+            };
+            next = slot + 1;
+            let kind = scheme.kinds[slot];
+            let value = match reader.plain_scalar() {
+                Some(Plain::Integer(value)) => number_slot(kind, Decimal::from(value)),
+                Some(Plain::Text(text)) if kind != SlotKind::Choice => {
+                    parse_decimal(text).map_or(Slot::Invalid, |number| number_slot(kind, number))
+                }
+                Some(Plain::Text(text)) => read_slot(scheme, slot, kind, &Raw::Text(Cow::Borrowed(text))),
+                Some(Plain::Bool(flag)) => read_slot(scheme, slot, kind, &Raw::Bool(flag)),
+                None => read_slot(scheme, slot, kind, &raw(reader)?),
+            };
+            self.store(slot, value);
         }
     }
 
@@ -349,42 +369,36 @@ fn entry_quantity(raw: &Raw<'_>, kind: SlotKind) -> Option<Decimal> {
 /// Reads a raw value for a slot of the given kind. Wrong types are `Invalid` (counted as
 /// missing, with a warning); `null` is `Missing`.
 fn read_slot(scheme: &CompiledScheme, slot: usize, kind: SlotKind, raw: &Raw<'_>) -> Slot {
-    let number = match raw {
-        Raw::Null => return Slot::Missing,
-        Raw::Bad => return Slot::Invalid,
-        Raw::Number(number) => Some(*number),
-        Raw::Text(text) => parse_decimal(text),
-        Raw::Bool(_) => None,
-    };
+    match raw {
+        Raw::Null => Slot::Missing,
+        Raw::Bad => Slot::Invalid,
+        Raw::Bool(flag) if kind == SlotKind::Bool => Slot::Bool(*flag),
+        Raw::Bool(_) => Slot::Invalid,
+        Raw::Number(number) => number_slot(kind, *number),
+        Raw::Text(text) if kind == SlotKind::Choice => match &scheme.indicators[slot].method {
+            crate::scheme::Method::Choice { options } => {
+                options.iter().position(|option| option.id == **text).map_or(Slot::Invalid, Slot::Choice)
+            }
+            _ => Slot::Invalid,
+        },
+        Raw::Text(text) => parse_decimal(text).map_or(Slot::Invalid, |number| number_slot(kind, number)),
+    }
+}
+
+/// A number (given as a number or as text) for a slot of the given kind: in range (and
+/// whole for a count), or 0 / 1 for a yes-or-no; otherwise `Invalid`.
+#[inline]
+fn number_slot(kind: SlotKind, number: Decimal) -> Slot {
     // |number| ≤ 10¹², decided from the mantissa alone in the usual case.
-    let in_range = |number: Decimal| match number.small() {
+    let in_range = || match number.small() {
         Some(mantissa) if mantissa.unsigned_abs() <= 1_000_000_000_000 => true,
         _ => number.abs() <= LIMIT,
     };
     match kind {
-        SlotKind::Number => match number {
-            Some(number) if in_range(number) => Slot::Number(number),
-            _ => Slot::Invalid,
-        },
-        SlotKind::Count => match number {
-            Some(number) if in_range(number) && number.is_integer() => Slot::Number(number),
-            _ => Slot::Invalid,
-        },
-        SlotKind::Bool => match (raw, number) {
-            (Raw::Bool(flag), _) => Slot::Bool(*flag),
-            (_, Some(number)) if number.is_zero() => Slot::Bool(false),
-            (_, Some(number)) if number == Decimal::ONE => Slot::Bool(true),
-            _ => Slot::Invalid,
-        },
-        SlotKind::Choice => match raw {
-            Raw::Text(text) => match &scheme.indicators[slot].method {
-                crate::scheme::Method::Choice { options } => {
-                    options.iter().position(|option| option.id == **text).map_or(Slot::Invalid, Slot::Choice)
-                }
-                _ => Slot::Invalid,
-            },
-            _ => Slot::Invalid,
-        },
-        SlotKind::None => Slot::Invalid,
+        SlotKind::Number if in_range() => Slot::Number(number),
+        SlotKind::Count if in_range() && number.is_integer() => Slot::Number(number),
+        SlotKind::Bool if number.is_zero() => Slot::Bool(false),
+        SlotKind::Bool if number == Decimal::ONE => Slot::Bool(true),
+        _ => Slot::Invalid,
     }
 }

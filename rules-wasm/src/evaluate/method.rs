@@ -4,7 +4,7 @@
 
 use super::inputs::{Inputs, Slot};
 use super::{line, warn};
-use crate::compile::{CIndicator, CompiledScheme};
+use crate::compile::{period_end_month, CIndicator, CompiledScheme};
 use crate::decimal::Decimal;
 use crate::explain::{Args, Code, WarningCode};
 use crate::num::{add, div, mul, round, sub};
@@ -38,13 +38,13 @@ impl Scored {
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
-/// Clamps a value into `[low, high]`, warning when it had to. Inline: a value in range,
-/// the usual case, then costs two comparisons.
+/// Clamps a value into `[0, high]`, warning when it had to. Inline: a value in range,
+/// the usual case, then costs a sign test and at most one comparison.
 #[inline]
-fn clamp(value: Decimal, low: Decimal, high: Option<Decimal>, index: usize, warnings: &mut Vec<Notice>) -> Decimal {
+fn clamp(value: Decimal, high: Option<Decimal>, index: usize, warnings: &mut Vec<Notice>) -> Decimal {
     let clamped = match high {
+        _ if value.is_sign_negative() => Decimal::ZERO,
         Some(high) if value > high => high,
-        _ if value < low => low,
         _ => return value,
     };
     warn(warnings, WarningCode::ValueRange, Subject::Indicator(index as u16), Args::two(value, clamped));
@@ -58,7 +58,6 @@ pub(super) fn score(
     indicator: &CIndicator,
     slot: Slot,
     inputs: &Inputs,
-    month: Option<u32>,
     warnings: &mut Vec<Notice>,
     lines: &mut Vec<Record>,
 ) -> Scored {
@@ -87,7 +86,7 @@ pub(super) fn score(
         }
         _ if number.is_none() => missing(),
         Method::Ratio { points, target, cap } => {
-            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, index, warnings);
+            let value = clamp(number.unwrap_or_default(), None, index, warnings);
             let raw = div(mul(value, *points), *target);
             Scored::capped(raw, cap.unwrap_or(*points), Code::ItemRatio, Args::three(value, *target, *points))
         }
@@ -103,7 +102,7 @@ pub(super) fn score(
             }
         }
         Method::PerUnit { points, cap } => {
-            let count = clamp(number.unwrap_or_default(), Decimal::ZERO, None, index, warnings);
+            let count = clamp(number.unwrap_or_default(), None, index, warnings);
             let raw = mul(count, *points);
             let args = Args::two(count, *points);
             match cap {
@@ -112,11 +111,13 @@ pub(super) fn score(
             }
         }
         Method::Rating { weight } => {
-            let rating = clamp(number.unwrap_or_default(), Decimal::ZERO, Some(HUNDRED), index, warnings);
+            let rating = clamp(number.unwrap_or_default(), Some(HUNDRED), index, warnings);
             Scored::new(mul(rating, *weight), Code::ItemRating, Args::two(rating, *weight))
         }
         Method::Schedule { points, plan, yellow_within } => {
-            let value = clamp(number.unwrap_or_default(), Decimal::ZERO, None, index, warnings);
+            let value = clamp(number.unwrap_or_default(), None, index, warnings);
+            // Read here, not per evaluation: only a schedule needs the period's month.
+            let month = inputs.period.and_then(|span| period_end_month(inputs.text(span)));
             let Some(expected) = month.and_then(|month| plan.get(month as usize - 1)).copied() else {
                 if !warnings.iter().any(|w| w.code == WarningCode::PeriodMissing) {
                     warn(warnings, WarningCode::PeriodMissing, Subject::None, Args::NONE);
@@ -156,7 +157,7 @@ fn sources(
         let given = inputs.sources[index];
         match given {
             Some(score) if score.n >= source.min_sample.max(1) => {
-                let mean = clamp(score.score, Decimal::ZERO, Some(HUNDRED), item, warnings);
+                let mean = clamp(score.score, Some(HUNDRED), item, warnings);
                 weighted = add(weighted, mul(mean, source.weight));
                 weights = add(weights, source.weight);
                 let args = Args::three(mean, Decimal::from(score.n), source.weight);

@@ -16,7 +16,7 @@
 pub(crate) mod inputs;
 mod method;
 
-use crate::compile::{period_end_month, CIndicator, CompiledScheme, EntryRule};
+use crate::compile::{CIndicator, CompiledScheme, EntryRule};
 use crate::decimal::Decimal;
 use crate::error::Error;
 use crate::evaluation::{CapKind, Evaluation};
@@ -171,7 +171,6 @@ fn run<'s>(scheme: &'s CompiledScheme, scratch: &'s mut Scratch) -> Result<Outco
     }
     let scale = scheme.scale;
     let settings = scheme.scheme();
-    let month = inputs.period.and_then(|span| period_end_month(inputs.text(span)));
 
     // 1. Empty period and selection.
     let empty_rule = settings.empty_period.as_ref().map(|rule| rule.counts_as);
@@ -204,7 +203,7 @@ fn run<'s>(scheme: &'s CompiledScheme, scratch: &'s mut Scratch) -> Result<Outco
             if let Some(tally) = inputs.entries.get(index).filter(|tally| tally.count > 0) {
                 entries_line(lines, index, indicator, tally);
             }
-            let scored = method::score(scheme, index, indicator, slot, inputs, month, warnings, lines);
+            let scored = method::score(scheme, index, indicator, slot, inputs, warnings, lines);
             let points = round(scored.points, scale);
             noted(lines, scored.code, subject, scored.note, Some(points), scored.args);
             if let Some((before, after)) = scored.cap {
