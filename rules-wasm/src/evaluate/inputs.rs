@@ -387,7 +387,7 @@ fn read_slot(scheme: &CompiledScheme, slot: usize, kind: SlotKind, raw: &Raw<'_>
 
 /// A number (given as a number or as text) for a slot of the given kind: in range (and
 /// whole for a count), or 0 / 1 for a yes-or-no; otherwise `Invalid`.
-#[inline]
+#[inline(always)]
 fn number_slot(kind: SlotKind, number: Decimal) -> Slot {
     // |number| ≤ 10¹², decided from the mantissa alone in the usual case.
     let in_range = || match number.small() {

@@ -52,6 +52,7 @@ fn clamp(value: Decimal, high: Option<Decimal>, index: usize, warnings: &mut Vec
 }
 
 #[allow(clippy::too_many_arguments)] // the evaluator's state, passed apart to borrow it apart
+#[inline(always)] // one caller: no call, and the `Scored` is built in place
 pub(super) fn score(
     scheme: &CompiledScheme,
     index: usize,

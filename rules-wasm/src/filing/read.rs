@@ -60,7 +60,18 @@ pub(crate) fn read<'a>(json: &'a str, sink: &mut dyn Sink<'a>) -> Result<(), Jso
         return reader.fail("expected a filing object");
     }
     let mut members = reader.object()?;
-    while let Some(key) = members.next(&mut reader)? {
+    loop {
+        // What the phone sends on every keystroke, matched byte for byte first.
+        let key = if members.expected_key(&mut reader, "period") {
+            Cow::Borrowed("period")
+        } else if members.expected_key(&mut reader, "values") {
+            Cow::Borrowed("values")
+        } else {
+            match members.next(&mut reader)? {
+                Some(key) => key,
+                None => break,
+            }
+        };
         match &*key {
             "scheme" => sink.scheme(reader.nullable(Reader::string)?),
             "version" => sink.version(reader.nullable(Reader::u32)?),
