@@ -39,7 +39,28 @@ fn plain_input_is_narrower() {
     assert_eq!(Decimal::parse_plain("92.5"), Some(d("92.5")));
     assert_eq!(Decimal::parse_plain("-0"), Some(Decimal::ZERO));
     assert_eq!(Decimal::parse_plain("999999999999999999"), Some(d("999999999999999999")));
-    for bad in ["", "-", ".5", "5.", "1e3", "+1", " 1", "1_0", "1.2.3", "abc", "1234567890123456789"] {
+    assert_eq!(Decimal::parse_plain("0.125"), Some(Decimal::new(125, 3)));
+    assert_eq!(Decimal::parse_plain("007.50"), Some(Decimal::new(750, 2)));
+    assert_eq!(Decimal::parse_plain("-12345678901234567.8"), Some(Decimal::new(-123_456_789_012_345_678, 1)));
+    for bad in [
+        "",
+        "-",
+        ".5",
+        "5.",
+        "1e3",
+        "+1",
+        " 1",
+        "1_0",
+        "1.2.3",
+        "abc",
+        "1234567890123456789",
+        "-.5",
+        "1..2",
+        "--1",
+        "1-",
+        "1.234567890123456789",
+        "12345678901234567890",
+    ] {
         assert_eq!(Decimal::parse_plain(bad), None, "{bad:?}");
     }
 }

@@ -30,29 +30,29 @@ impl Decimal {
         if digits.is_empty() || digits.len() > 19 {
             return None;
         }
+        // One test per byte: a digit, else the one point (where it is, checked after).
         let mut mantissa: u64 = 0;
-        let mut count = 0u32;
-        let mut scale: Option<usize> = None;
+        let mut point = None;
         for (index, &byte) in digits.iter().enumerate() {
-            match byte {
-                b'0'..=b'9' => {
-                    count += 1;
-                    mantissa = mantissa * 10 + u64::from(byte - b'0');
-                }
-                // The digits after the point; `index + 1 < len` guarantees at least one.
-                b'.' if scale.is_none() && index > 0 && index + 1 < digits.len() => {
-                    scale = Some(digits.len() - index - 1)
-                }
-                _ => return None,
+            let digit = byte.wrapping_sub(b'0');
+            if digit < 10 {
+                // At most 19 digits: below 10¹⁹ < 2⁶⁴.
+                mantissa = mantissa * 10 + u64::from(digit);
+            } else if byte == b'.' && point.is_none() {
+                point = Some(index);
+            } else {
+                return None;
             }
         }
-        // 18 digits always fit an `i64`; the length check above bounds the loop.
-        if count > 18 {
-            return None;
-        }
+        // The point has a digit on either side; at most 18 digits in all.
+        let scale = match point {
+            None if digits.len() <= 18 => 0,
+            Some(index) if index > 0 && index + 1 < digits.len() && digits.len() <= 19 => digits.len() - index - 1,
+            _ => return None,
+        };
         // At most 18 digits: fits an `i64`.
         let mantissa = mantissa as i64;
-        Some(Self::small_parts(if negative { -mantissa } else { mantissa }, scale.unwrap_or(0) as u8))
+        Some(Self::small_parts(if negative { -mantissa } else { mantissa }, scale as u8))
     }
 
     /// The decimal's characters, right-aligned in `buf`: returns where they start.
