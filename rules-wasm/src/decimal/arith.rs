@@ -6,7 +6,7 @@
 //! ([`super::wide`]), then fit the result back into 96 bits.
 
 use super::wide::U256;
-use super::{Decimal, MAX_SCALE, POW10, POW10_64};
+use super::{mul_64, Decimal, MAX_SCALE, POW10, POW10_64};
 use std::ops::{Add, AddAssign, Mul, Neg, Sub};
 
 /// Places a quotient that does not terminate is carried to.
@@ -116,7 +116,7 @@ impl Decimal {
                 // bits, and a 64-bit multiply is far cheaper than a 128-bit one (a sum of
                 // items starts from a scale-0 zero, so every group sum takes this way).
                 let (low, high) = if sa < sb { (a, b) } else { (b, a) };
-                if let Some(sum) = low.checked_mul(POW10_64[gap]).and_then(|raised| raised.checked_add(high)) {
+                if let Some(sum) = mul_64(low, POW10_64[gap]).and_then(|raised| raised.checked_add(high)) {
                     return Some(Self::small_parts(sum, sa.max(sb)));
                 }
                 // 2⁶³ × 10¹⁸ < 2¹²³: no overflow.
@@ -165,7 +165,7 @@ impl Decimal {
         // The usual case inline: the product of two 64-bit mantissas fits 64 bits.
         if let (Some(a), Some(b)) = (self.small(), other.small()) {
             let scale = self.places() + other.places();
-            if let (Some(product), true) = (a.checked_mul(b), u32::from(scale) <= MAX_SCALE) {
+            if let (Some(product), true) = (mul_64(a, b), u32::from(scale) <= MAX_SCALE) {
                 return Some(Self::small_parts(product, scale));
             }
         }
@@ -239,7 +239,7 @@ impl Decimal {
         // The usual case inline: a 64-bit mantissa shown with a place or two more.
         if let Some(mantissa) = self.small() {
             let raise = (places.min(MAX_SCALE) as u8).checked_sub(self.places()).filter(|raise| *raise <= 18);
-            if let Some(raised) = raise.and_then(|raise| mantissa.checked_mul(POW10_64[usize::from(raise)])) {
+            if let Some(raised) = raise.and_then(|raise| mul_64(mantissa, POW10_64[usize::from(raise)])) {
                 return Self::small_parts(raised, places.min(MAX_SCALE) as u8);
             }
         }

@@ -74,6 +74,20 @@ pub(crate) const POW10: [i128; 39] = {
     table
 };
 
+/// `a × b` if it fits 64 bits. WebAssembly checks a 64-bit product for overflow with a
+/// 128-bit library multiply (`__multi3`), the largest single cost of the phone's
+/// `engine.total` after the evaluator itself: there, operands below 2³¹ (every score,
+/// the usual powers of ten) are multiplied unchecked. Natively the check is one flag.
+#[inline(always)]
+pub(crate) fn mul_64(a: i64, b: i64) -> Option<i64> {
+    #[cfg(target_arch = "wasm32")]
+    if (a.unsigned_abs() | b.unsigned_abs()) < 1 << 31 {
+        // |a × b| < 2⁶²: cannot overflow.
+        return Some(a.wrapping_mul(b));
+    }
+    a.checked_mul(b)
+}
+
 /// `1 + scale` for a scale ≤ [`MAX_SCALE`].
 const fn stored(scale: u8) -> NonZeroU8 {
     match NonZeroU8::new(scale + 1) {
@@ -231,9 +245,9 @@ impl Ord for Decimal {
                 // Raising the coarser one almost always fits 64 bits (a 128-bit product
                 // is a library call in WebAssembly); else 2⁶³ × 10¹⁸ < 2¹²³: no overflow.
                 let small = if sa < sb {
-                    a.checked_mul(POW10_64[gap]).map(|a| a.cmp(&b))
+                    mul_64(a, POW10_64[gap]).map(|a| a.cmp(&b))
                 } else {
-                    b.checked_mul(POW10_64[gap]).map(|b| a.cmp(&b))
+                    mul_64(b, POW10_64[gap]).map(|b| a.cmp(&b))
                 };
                 if let Some(order) = small {
                     return order;

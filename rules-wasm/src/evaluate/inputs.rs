@@ -209,7 +209,7 @@ impl Reading<'_> {
     }
 
     /// Stores a value read for a slot, warning when it is unusable.
-    #[inline]
+    #[inline(always)]
     fn store(&mut self, slot: usize, value: Slot) {
         if matches!(value, Slot::Invalid) {
             notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
@@ -241,8 +241,8 @@ impl<'a> Sink<'a> for Reading<'_> {
     /// `values` the fast way (the phone sends it on every keystroke): a form writes its
     /// values in the scheme's order, so each member is first matched byte for byte
     /// against the key after the previous one ([`crate::json::read::Members::expected_key`]);
-    /// else its key is read in one pass ([`crate::json::read::Members::plain_key`]) and
-    /// looked up. The common scalars are read in one pass too ([`Reader::plain_scalar`]),
+    /// else its key is read (in one pass when plain: [`crate::json::read::Members::next`])
+    /// and looked up. The common scalars are read in one pass too ([`Reader::plain_scalar`]),
     /// and a number goes straight to its slot; anything else the general way, so the same
     /// text is accepted.
     fn values(&mut self, reader: &mut Reader<'a>) -> Read<()> {
@@ -254,12 +254,8 @@ impl<'a> Sink<'a> for Reading<'_> {
             let slot = match keys.expected(next) {
                 Some(key) if members.expected_key(reader, key) => next,
                 _ => {
-                    let key = match members.plain_key(reader) {
-                        Some(key) => Cow::Borrowed(key),
-                        None => match members.next(reader)? {
-                            Some(key) => key,
-                            None => return Ok(()),
-                        },
+                    let Some(key) = members.next(reader)? else {
+                        return Ok(());
                     };
                     let Some(slot) = keys.find(&key) else {
                         // The value is read (and checked) all the same.
@@ -387,7 +383,7 @@ fn read_slot(scheme: &CompiledScheme, slot: usize, kind: SlotKind, raw: &Raw<'_>
 
 /// A number (given as a number or as text) for a slot of the given kind: in range (and
 /// whole for a count), or 0 / 1 for a yes-or-no; otherwise `Invalid`.
-#[inline(always)]
+#[inline]
 fn number_slot(kind: SlotKind, number: Decimal) -> Slot {
     // |number| ≤ 10¹², decided from the mantissa alone in the usual case.
     let in_range = || match number.small() {

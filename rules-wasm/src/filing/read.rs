@@ -62,15 +62,16 @@ pub(crate) fn read<'a>(json: &'a str, sink: &mut dyn Sink<'a>) -> Result<(), Jso
     let mut members = reader.object()?;
     loop {
         // What the phone sends on every keystroke, matched byte for byte first.
-        let key = if members.expected_key(&mut reader, "period") {
-            Cow::Borrowed("period")
-        } else if members.expected_key(&mut reader, "values") {
-            Cow::Borrowed("values")
-        } else {
-            match members.next(&mut reader)? {
-                Some(key) => key,
-                None => break,
-            }
+        if members.expected_key(&mut reader, "period") {
+            sink.period(reader.nullable(Reader::string)?);
+            continue;
+        }
+        if members.expected_key(&mut reader, "values") {
+            sink.values(&mut reader)?;
+            continue;
+        }
+        let Some(key) = members.next(&mut reader)? else {
+            break;
         };
         match &*key {
             "scheme" => sink.scheme(reader.nullable(Reader::string)?),
