@@ -102,9 +102,7 @@ impl KeyIndex {
         (self.keys[slot] == key).then_some(slot)
     }
 
-    /// The key of a slot. Always inline: the values loop compares each key with the next
-    /// slot's, and at `opt-level = "z"` this stayed a call.
-    #[inline(always)]
+    /// The key of a slot (a result names an unusable value by it).
     pub(crate) fn key(&self, slot: usize) -> &'static str {
         self.keys[slot]
     }

@@ -486,7 +486,7 @@ impl Members {
     /// every keystroke, and going through `peek`, `string` and `eat` cost about 150
     /// instructions a key. Always inline (one caller), also at `opt-level = "z"`.
     #[inline(always)]
-    pub(crate) fn plain_key<'a>(&mut self, reader: &mut Reader<'a>) -> Option<&'a str> {
+    fn plain_key<'a>(&mut self, reader: &mut Reader<'a>) -> Option<&'a str> {
         let bytes = reader.bytes;
         let quote = reader.pos + usize::from(!self.first);
         if !self.first && bytes.get(reader.pos) != Some(&b',') || bytes.get(quote) != Some(&b'"') {
