@@ -127,6 +127,43 @@ fn beyond_96_bits_results_are_rounded_or_refused() {
     assert_eq!(quotient.to_string(), "176366841446208112716049382.6");
 }
 
+#[test]
+fn saturating_sums_are_the_checked_ones_scale_and_all() {
+    // `saturating_add` takes two shortcuts natively (a scale-0 zero on the left; two
+    // 64-bit mantissas at one scale): each must give the general sum, places included.
+    let parts = |x: Decimal| (x.mantissa(), x.scale());
+    let max = Decimal::new(i64::MAX, 2);
+    let values = [
+        Decimal::ZERO,
+        d("0.00"),
+        d("0.0000000000000000000000000001"),
+        d("38.00"),
+        d("-38.00"),
+        d("5"),
+        d("1.05"),
+        max,
+        -max,
+        Decimal::MAX,
+        Decimal::MIN,
+        Decimal::fit(1 << 80, 3).unwrap(),
+    ];
+    for x in values {
+        for y in values {
+            if let Some(sum) = x.checked_add(y) {
+                assert_eq!(parts(x.saturating_add(y)), parts(sum), "{x} + {y}");
+                assert_eq!(parts(x + y), parts(sum), "{x} + {y}");
+            }
+            if let Some(difference) = x.checked_sub(y) {
+                assert_eq!(parts(x - y), parts(difference), "{x} - {y}");
+            }
+        }
+    }
+    // Past 64 bits at one scale the sum goes the general way.
+    assert_eq!((max + max).to_string(), "184467440737095516.14");
+    assert_eq!(Decimal::MAX + Decimal::MAX, Decimal::MAX);
+    assert_eq!(Decimal::MIN - Decimal::MAX, Decimal::MIN);
+}
+
 /// The same operations on `rust_decimal`, the engine's former decimal type, as a reference
 /// inside the range where both are exact.
 #[cfg(not(target_arch = "wasm32"))]
