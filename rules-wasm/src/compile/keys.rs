@@ -5,6 +5,8 @@
 //! key in turn cost about 80 instructions per value on the bench scheme; this is one hash
 //! of at most a few 8-byte words, one table probe and one comparison.
 
+use crate::name::intern;
+
 /// Keys and the table that finds them.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct KeyIndex {
@@ -14,9 +16,11 @@ pub(crate) struct KeyIndex {
     seed: u64,
     /// `64 − log2(table size)`: the hash's top bits index the table.
     shift: u32,
-    /// No key holds a `"`, `\\` or control character, so a key is in filing JSON as its
-    /// own bytes when written without escapes ([`KeyIndex::expected`]).
-    plain: bool,
+    /// When no key holds a `"`, `\\` or control character (so that a key is in filing
+    /// JSON as its own bytes when written without escapes): each key as a member starts,
+    /// `"key":`, by slot ([`KeyIndex::expected`]); else empty. One comparison takes the
+    /// quotes and the colon with the key. Interned like the names ([`crate::name`]).
+    framed: Vec<&'static str>,
 }
 
 /// A key JSON writes as its own bytes between quotes.
@@ -65,6 +69,7 @@ impl KeyIndex {
     /// Builds the index; keys are unique (validation guarantees it).
     pub(crate) fn new(keys: Vec<&'static str>) -> Self {
         let plain = keys.iter().all(|key| is_plain(key));
+        let framed = if plain { keys.iter().map(|key| intern(&format!("\"{key}\":"))).collect() } else { Vec::new() };
         // A table of twice the keys or more, and the first seed without collisions; a
         // larger table when none of 64 seeds works (it never takes more than one growth
         // in practice). Slots are u16: schemes have far fewer than 65,535 keys.
@@ -82,13 +87,13 @@ impl KeyIndex {
                     empty
                 });
                 if fits {
-                    return Self { keys, table, seed, shift, plain };
+                    return Self { keys, table, seed, shift, framed };
                 }
             }
             bits += 1;
         }
         // Never seen; kept so that no key set can make compiling fail: search in order.
-        Self { keys, table: Vec::new(), seed, shift: 0, plain }
+        Self { keys, table: Vec::new(), seed, shift: 0, framed }
     }
 
     /// The slot of `key`, if it is one of the keys.
@@ -107,11 +112,11 @@ impl KeyIndex {
         self.keys[slot]
     }
 
-    /// The key of a slot when every key is plain (see `plain`): the one a filing most
-    /// likely names next, to be matched byte for byte.
+    /// `"key":` for a slot when every key is plain (see `framed`): how a filing most
+    /// likely starts its next member, to be matched byte for byte.
     #[inline(always)]
     pub(crate) fn expected(&self, slot: usize) -> Option<&'static str> {
-        self.keys.get(slot).copied().filter(|_| self.plain)
+        self.framed.get(slot).copied()
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -31,6 +31,20 @@ pub(crate) enum Slot {
     Invalid,
 }
 
+/// What a slot holds, its number kept apart ([`Inputs::value`]). Why apart: natively a
+/// [`Slot`] built field by field and then stored whole was copied with a 16-byte move that
+/// stalled on the narrower writes still in flight (a third of reading the values); a
+/// number read from the filing is stored straight from registers instead.
+#[derive(Clone, Copy, Debug, Default)]
+enum Held {
+    #[default]
+    Missing,
+    Number,
+    Bool(bool),
+    Choice(usize),
+    Invalid,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Adjust {
     pub indicator: usize,
@@ -53,8 +67,11 @@ pub(crate) struct Inputs {
     pub scheme_id: Option<Span>,
     pub version: Option<u32>,
     pub period: Option<Span>,
-    /// By slot: indicators, then vetoes, then coefficients.
-    pub values: Vec<Slot>,
+    /// What each slot holds (indicators, then vetoes, then coefficients), a number kept
+    /// apart in `numbers`: see [`Held`] and [`Inputs::value`].
+    held: Vec<Held>,
+    /// By slot, the number of a slot that holds one.
+    numbers: Vec<Decimal>,
     pub sources: Vec<Option<SourceScore>>,
     /// Indicator indices picked, in the order given; meaningful when `has_selected`.
     pub selected: Vec<usize>,
@@ -82,8 +99,9 @@ impl Inputs {
         self.scheme_id = None;
         self.version = None;
         self.period = None;
-        self.values.clear();
-        self.values.resize(scheme.keys.len(), Slot::Missing);
+        self.held.clear();
+        self.held.resize(scheme.keys.len(), Held::Missing);
+        self.numbers.resize(scheme.keys.len(), Decimal::ZERO);
         self.sources.clear();
         self.sources.resize(scheme.sources.len(), None);
         self.selected.clear();
@@ -92,6 +110,33 @@ impl Inputs {
         self.adjustments.clear();
         self.entries.clear();
         self.warnings.clear();
+    }
+
+    /// The value of a slot.
+    #[inline(always)]
+    pub(crate) fn value(&self, slot: usize) -> Slot {
+        match self.held[slot] {
+            Held::Missing => Slot::Missing,
+            Held::Number => Slot::Number(self.numbers[slot]),
+            Held::Bool(flag) => Slot::Bool(flag),
+            Held::Choice(option) => Slot::Choice(option),
+            Held::Invalid => Slot::Invalid,
+        }
+    }
+
+    /// Sets the value of a slot.
+    #[inline(always)]
+    fn put(&mut self, slot: usize, value: Slot) {
+        self.held[slot] = match value {
+            Slot::Missing => Held::Missing,
+            Slot::Number(number) => {
+                self.numbers[slot] = number;
+                Held::Number
+            }
+            Slot::Bool(flag) => Held::Bool(flag),
+            Slot::Choice(option) => Held::Choice(option),
+            Slot::Invalid => Held::Invalid,
+        };
     }
 
     /// The text of a span.
@@ -173,12 +218,13 @@ impl Reading<'_> {
             return;
         }
         for (index, indicator) in scheme.indicators.iter().enumerate() {
+            let given = !matches!(inputs.value(index), Slot::Missing);
             let Some(tally) = inputs.entries.get_mut(index).filter(|tally| tally.count > 0) else {
                 continue;
             };
             let unused = match indicator.entries {
                 EntryRule::Ignored => Some(WarningCode::EntriesUnused),
-                _ if !matches!(inputs.values[index], Slot::Missing) => Some(WarningCode::EntriesOverridden),
+                _ if given => Some(WarningCode::EntriesOverridden),
                 _ => None,
             };
             let subject = Subject::Indicator(index as u16);
@@ -196,7 +242,7 @@ impl Reading<'_> {
                 // The sum went beyond the input limit.
                 notice(&mut inputs.warnings, WarningCode::ValueInvalid, Subject::Key(index as u16), Args::NONE);
             }
-            inputs.values[index] = value;
+            inputs.put(index, value);
         }
     }
 }
@@ -214,7 +260,20 @@ impl Reading<'_> {
         if matches!(value, Slot::Invalid) {
             notice(&mut self.inputs.warnings, WarningCode::ValueInvalid, Subject::Key(slot as u16), Args::NONE);
         }
-        self.inputs.values[slot] = value;
+        self.inputs.put(slot, value);
+    }
+
+    /// Stores a number read for a slot: the usual value, stored straight from the reader
+    /// (see [`Held`]).
+    #[inline(always)]
+    fn number(&mut self, slot: usize, kind: SlotKind, number: Decimal) {
+        match number_slot(kind, number) {
+            Slot::Number(_) => {
+                self.inputs.held[slot] = Held::Number;
+                self.inputs.numbers[slot] = number;
+            }
+            other => self.store(slot, other),
+        }
     }
 }
 
@@ -271,11 +330,19 @@ impl<'a> Sink<'a> for Reading<'_> {
             next = slot + 1;
             let kind = scheme.kinds[slot];
             let value = match reader.plain_scalar() {
-                Some(Plain::Integer(value)) => number_slot(kind, Decimal::from(value)),
-                Some(Plain::Text(text)) if kind != SlotKind::Choice => {
-                    parse_decimal(text).map_or(Slot::Invalid, |number| number_slot(kind, number))
+                Some(Plain::Integer(value)) => {
+                    self.number(slot, kind, Decimal::from(value));
+                    continue;
                 }
+                Some(Plain::Text(text)) if kind != SlotKind::Choice => match parse_decimal(text) {
+                    Some(number) => {
+                        self.number(slot, kind, number);
+                        continue;
+                    }
+                    None => Slot::Invalid,
+                },
                 Some(Plain::Text(text)) => read_slot(scheme, slot, kind, &Raw::Text(Cow::Borrowed(text))),
+                Some(Plain::Bool(flag)) if kind == SlotKind::Bool => Slot::Bool(flag),
                 Some(Plain::Bool(flag)) => read_slot(scheme, slot, kind, &Raw::Bool(flag)),
                 None => read_slot(scheme, slot, kind, &raw(reader)?),
             };
@@ -383,7 +450,8 @@ fn read_slot(scheme: &CompiledScheme, slot: usize, kind: SlotKind, raw: &Raw<'_>
 
 /// A number (given as a number or as text) for a slot of the given kind: in range (and
 /// whole for a count), or 0 / 1 for a yes-or-no; otherwise `Invalid`.
-#[inline]
+#[cfg_attr(target_arch = "wasm32", inline)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn number_slot(kind: SlotKind, number: Decimal) -> Slot {
     // |number| ≤ 10¹², decided from the mantissa alone in the usual case.
     let in_range = || match number.small() {

@@ -62,11 +62,11 @@ pub(crate) fn read<'a>(json: &'a str, sink: &mut dyn Sink<'a>) -> Result<(), Jso
     let mut members = reader.object()?;
     loop {
         // What the phone sends on every keystroke, matched byte for byte first.
-        if members.expected_key(&mut reader, "period") {
+        if members.expected_key(&mut reader, "\"period\":") {
             sink.period(reader.nullable(Reader::string)?);
             continue;
         }
-        if members.expected_key(&mut reader, "values") {
+        if members.expected_key(&mut reader, "\"values\":") {
             sink.values(&mut reader)?;
             continue;
         }
